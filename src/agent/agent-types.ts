@@ -1,0 +1,57 @@
+/** One fact read from the agent CLI's stream-json output, in the order it arrived. */
+export type AgentEvent =
+  | { type: 'session_started'; sessionId: string; model: string | null }
+  | { type: 'assistant_text'; text: string }
+  | { type: 'tool_used'; toolName: string; toolUseId: string; input: unknown }
+  | { type: 'tool_result'; toolUseId: string; isError: boolean; content: string }
+  | { type: 'result'; result: AgentResult }
+  | { type: 'malformed_line'; line: string; reason: string }
+  | { type: 'other'; raw: Record<string, unknown> };
+
+export interface AgentResult {
+  sessionId: string | null;
+  isError: boolean;
+  resultText: string;
+  costUsd: number | null;
+  numTurns: number | null;
+  durationMs: number | null;
+  usage: Record<string, unknown> | null;
+  subtype: string | null;
+}
+
+export interface AgentRunRequest {
+  /** Working directory: the sandbox. */
+  cwd: string;
+  /** The full prompt, written to the CLI's stdin. */
+  prompt: string;
+  model: string;
+  /** Continue this session instead of starting a new one. */
+  resumeSessionId?: string;
+  maxTurns?: number;
+  skipPermissions: boolean;
+  timeoutMs: number;
+  /** Environment for the CLI process; built by the caller from an allow-list (never the GitHub token). */
+  env: Record<string, string>;
+  /** Aborting kills the whole process group. */
+  signal?: AbortSignal;
+  /** Called for every parsed output line, as it arrives (heartbeats, logs, artifacts hang off this). */
+  onEvent?: (event: AgentEvent, rawLine: string) => void;
+  /** Called once the process has started, with its pid (the pid is also the process group id). */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface AgentRunOutcome {
+  exitCode: number | null;
+  sessionId: string | null;
+  result: AgentResult | null;
+  /** Last lines of stderr, for error messages (never the whole stream). */
+  stderrTail: string;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+/** Any agent CLI: Claude Code first, others later behind the same contract. */
+export interface AgentExecutor {
+  run(request: AgentRunRequest): Promise<AgentRunOutcome>;
+  version(): Promise<string>;
+}
