@@ -51,6 +51,9 @@ export const workOrderInputSchema = z.object({
   selectedCommands: z.array(workOrderStepSchema).min(1),
   githubIssueNumber: z.number().int().positive().optional(),
   createdAt: z.string(),
+  /** Limits fixed when the work order starts, so a replayed history never sees a changed setting. */
+  agentTimeoutSeconds: z.number().int().positive().default(3600),
+  heartbeatTimeoutSeconds: z.number().int().positive().default(30),
 });
 export type WorkOrderInput = z.infer<typeof workOrderInputSchema>;
 

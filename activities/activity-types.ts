@@ -1,0 +1,95 @@
+import type { GitEvidence } from '../src/git/git-evidence.js';
+import type { RepositoryRef } from '../src/github/github-types.js';
+import type { AgentStep, SandboxType, StepName, WorkOrderPhase, WorkOrderStatus } from '../src/models/work-order.js';
+
+export interface SetupSandboxInput {
+  agentWorkOrderId: string;
+  repositoryUrl: string;
+  sandboxType: SandboxType;
+}
+
+export interface SetupSandboxResult {
+  repository: RepositoryRef;
+  sandboxPath: string;
+  baseBranch: string;
+  baseRef: string;
+  mirrorPath: string | null;
+  /** Task queue of the worker host that holds the sandbox: every later sandbox activity runs there. */
+  hostTaskQueue: string;
+  reused: boolean;
+}
+
+export interface LoadIssueInput {
+  agentWorkOrderId: string;
+  repositoryUrl: string;
+  issueNumber: number;
+}
+
+export interface RunAgentInput {
+  agentWorkOrderId: string;
+  step: AgentStep | 'user-prompt';
+  /** Position in the step history, used to name the prompt and output artifacts. */
+  stepIndex: number;
+  sandboxPath: string;
+  userRequest: string;
+  issueText: string | null;
+  branchName: string | null;
+  planOutput: string | null;
+  /** For `user-prompt`: the text to deliver. */
+  promptText?: string;
+  /** Continue this agent session (a user prompt, or a step after earlier ones). */
+  resumeSessionId: string | null;
+  timeoutSeconds: number;
+}
+
+export interface RunAgentResult {
+  success: boolean;
+  sessionId: string | null;
+  output: string | null;
+  errorMessage: string | null;
+  durationSeconds: number;
+  costUsd: number | null;
+  /** True when this attempt continued the session of an attempt that died with its worker. */
+  resumedAfterCrash: boolean;
+}
+
+export interface TrackPhaseInput {
+  agentWorkOrderId: string;
+  sandboxPath: string;
+  baseRef: string;
+  step: StepName | null;
+  pullRequestUrl: string | null;
+}
+
+export interface TrackPhaseResult {
+  phase: WorkOrderPhase;
+  evidence: GitEvidence;
+}
+
+export interface CreatePullRequestInput {
+  agentWorkOrderId: string;
+  repositoryUrl: string;
+  sandboxPath: string;
+  baseBranch: string;
+  baseRef: string;
+  branchName: string | null;
+  userRequest: string;
+  githubIssueNumber: number | null;
+  planOutput: string | null;
+}
+
+export interface CreatePullRequestResult {
+  pullRequestUrl: string;
+  pullRequestNumber: number;
+  branchName: string;
+  created: boolean;
+}
+
+export interface CleanupInput {
+  agentWorkOrderId: string;
+  mirrorPath: string | null;
+  status: WorkOrderStatus;
+  errorMessage: string | null;
+  /** The final state, saved as metadata.json beside the artifacts. */
+  finalState: Record<string, unknown>;
+}

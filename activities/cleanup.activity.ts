@@ -1,0 +1,19 @@
+import type { ActivityDeps } from './activity-deps.js';
+import type { CleanupInput } from './activity-types.js';
+import { killStaleAgent } from './stale-agent.js';
+import { workOrderEvent } from './work-order-event.js';
+
+export function createCleanupActivity(deps: ActivityDeps) {
+  return {
+    /** Removes the sandbox (the mirror and the pushed branch stay) and keeps the final state beside the artifacts. */
+    async cleanup(input: CleanupInput): Promise<void> {
+      await killStaleAgent(deps.artifacts.agentPidFile(input.agentWorkOrderId));
+      await deps.sandboxes.remove(input.agentWorkOrderId, input.mirrorPath);
+      await deps.artifacts.saveMetadata(input.agentWorkOrderId, input.finalState);
+      await workOrderEvent(deps, input.agentWorkOrderId, null, input.status === 'completed' ? 'info' : input.status === 'cancelled' ? 'warn' : 'error', `workflow_work_order_${input.status}`, {
+        status: input.status,
+        error_message: input.errorMessage,
+      });
+    },
+  };
+}

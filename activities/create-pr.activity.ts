@@ -1,0 +1,47 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { gitAuthEnv } from '../src/git/git-auth.js';
+import { readGitEvidence } from '../src/git/git-evidence.js';
+import { git } from '../src/git/git-runner.js';
+import { parseRepositoryUrl } from '../src/github/repository-url.js';
+import type { ActivityDeps } from './activity-deps.js';
+import type { CreatePullRequestInput, CreatePullRequestResult } from './activity-types.js';
+import { pullRequestText } from './pull-request-text.js';
+import { workOrderEvent } from './work-order-event.js';
+
+export function createPullRequestActivity(deps: ActivityDeps) {
+  return {
+    /** Pushes the work order's branch and opens its pull request, or returns the one already open for that branch. */
+    async createPR(input: CreatePullRequestInput): Promise<CreatePullRequestResult> {
+      const token = deps.githubToken();
+      if (!token) throw ApplicationFailure.nonRetryable('GITHUB_TOKEN is not set: it is needed to push the branch and open the pull request', 'MissingTokenError');
+      const cwd = input.sandboxPath;
+      const evidence = await readGitEvidence(cwd, input.baseRef);
+      if (evidence.commitCount === 0) {
+        throw ApplicationFailure.nonRetryable(
+          `nothing to open a pull request for: no commits on top of ${input.baseBranch}${evidence.uncommittedFiles > 0 ? ` (${evidence.uncommittedFiles} files changed but not committed)` : ''}`,
+          'NothingToPushError',
+        );
+      }
+      // Work committed straight onto the default branch (or a detached HEAD) still gets a branch of its own:
+      // the service never pushes to the default branch.
+      let branchName = evidence.branchName;
+      if (!branchName || branchName === input.baseBranch) {
+        branchName = `awo/${input.agentWorkOrderId}`;
+        await git(['branch', '--force', branchName, 'HEAD'], { cwd });
+        await git(['checkout', '--quiet', branchName], { cwd });
+      }
+      await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branchName}`], { cwd, env: gitAuthEnv(token) });
+      await workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', { branch: branchName, commit_count: evidence.commitCount });
+
+      const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
+      const commitSubjects = (await git(['log', '--format=%s', `${input.baseRef}..HEAD`], { cwd })).split('\n').filter(Boolean);
+      const { title, body } = pullRequestText({ ...input, commitSubjects });
+      const pullRequest = await deps.github(token).openOrReusePullRequest({ repository, headBranch: branchName, baseBranch: input.baseBranch, title, body });
+      await workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', pullRequest.created ? 'github_pull_request_opened' : 'github_pull_request_reused', {
+        pull_request_url: pullRequest.htmlUrl,
+        pull_request_number: pullRequest.number,
+      });
+      return { pullRequestUrl: pullRequest.htmlUrl, pullRequestNumber: pullRequest.number, branchName, created: pullRequest.created };
+    },
+  };
+}

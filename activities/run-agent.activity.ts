@@ -1,0 +1,167 @@
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AgentEvent, AgentRunOutcome } from '../src/agent/agent-types.js';
+import { SerialWriter } from '../src/artifacts/serial-writer.js';
+import { CommandNotFoundError, loadCommand, renderCommand } from '../src/commands/command-loader.js';
+import { buildStepArguments } from '../src/commands/step-arguments.js';
+import type { ActivityDeps } from './activity-deps.js';
+import type { RunAgentInput, RunAgentResult } from './activity-types.js';
+import { killStaleAgent } from './stale-agent.js';
+import { workOrderEvent } from './work-order-event.js';
+
+interface AgentHeartbeat {
+  sessionId: string | null;
+}
+
+const heartbeatIntervalMs = 5_000;
+const continuationPrompt =
+  'Your previous run of this step was interrupted before it finished (the worker running you stopped). ' +
+  'Check the current state of the repository, then continue from where you stopped and complete the step as originally instructed.';
+
+export function createRunAgentActivity(deps: ActivityDeps) {
+  return {
+    async runAgent(input: RunAgentInput): Promise<RunAgentResult> {
+      const context = Context.current();
+      const { attempt } = context.info;
+      const stepLabel = `${String(input.stepIndex).padStart(2, '0')}-${input.step}${attempt > 1 ? `-attempt${attempt}` : ''}`;
+      const pidFile = deps.artifacts.agentPidFile(input.agentWorkOrderId);
+
+      // A worker that died mid-step may have left its agent running in the sandbox; two agents must never share it.
+      await killStaleAgent(pidFile);
+      if (!existsSync(input.sandboxPath)) {
+        throw ApplicationFailure.nonRetryable(`the sandbox ${input.sandboxPath} no longer exists on this host`, 'SandboxMissingError');
+      }
+
+      const crashedSessionId = attempt > 1 ? ((context.info.heartbeatDetails as AgentHeartbeat | undefined)?.sessionId ?? null) : null;
+      const resumeSessionId = crashedSessionId ?? input.resumeSessionId;
+      const prompt = crashedSessionId ? continuationPrompt : await buildPrompt(deps, input);
+      await deps.artifacts.savePrompt(input.agentWorkOrderId, stepLabel, prompt);
+      await workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_step_started', {
+        attempt,
+        resume_session_id: resumeSessionId,
+        resumed_after_crash: crashedSessionId !== null,
+      });
+
+      let sessionId: string | null = resumeSessionId;
+      const writer = new SerialWriter();
+      const beat = () => context.heartbeat({ sessionId } satisfies AgentHeartbeat);
+      const timer = setInterval(beat, heartbeatIntervalMs);
+      const startedAt = Date.now();
+      const settings = deps.agentSettings();
+      let outcome: AgentRunOutcome;
+      try {
+        outcome = await deps.agent.run({
+          cwd: input.sandboxPath,
+          prompt,
+          model: settings.model,
+          resumeSessionId: resumeSessionId ?? undefined,
+          maxTurns: settings.maxTurns,
+          skipPermissions: settings.skipPermissions,
+          timeoutMs: input.timeoutSeconds * 1000,
+          env: deps.agentEnv(),
+          signal: context.cancellationSignal,
+          onSpawn: (pid) => writer.push(() => writeFile(pidFile, String(pid))),
+          onEvent: (event, rawLine) => {
+            if (event.type === 'session_started') sessionId = event.sessionId;
+            if (event.type === 'result' && event.result.sessionId) sessionId = event.result.sessionId;
+            beat();
+            writer.push(() => deps.artifacts.appendAgentOutput(input.agentWorkOrderId, stepLabel, rawLine));
+            const logged = agentLogEntry(event);
+            if (logged) writer.push(() => workOrderEvent(deps, input.agentWorkOrderId, input.step, logged.level, logged.event, logged.fields));
+          },
+        });
+      } finally {
+        clearInterval(timer);
+        writer.push(() => rm(pidFile, { force: true }));
+        await writer.flush().catch((error: unknown) => deps.logger.warn({ error: String(error) }, 'agent_artifact_write_failed'));
+      }
+
+      if (outcome.aborted && context.cancellationSignal.aborted) {
+        await workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_step_cancelled', { session_id: sessionId });
+        // Rejects with Temporal's CancelledFailure, so the workflow records the work order as cancelled, not failed.
+        await context.cancelled;
+      }
+
+      const durationSeconds = (Date.now() - startedAt) / 1000;
+      const result = toStepResult(outcome, sessionId, durationSeconds, input.timeoutSeconds, crashedSessionId !== null);
+      await workOrderEvent(deps, input.agentWorkOrderId, input.step, result.success ? 'info' : 'error', result.success ? 'agent_step_completed' : 'agent_step_failed', {
+        session_id: result.sessionId,
+        duration_seconds: durationSeconds,
+        cost_usd: result.costUsd,
+        error_message: result.errorMessage,
+      });
+      return result;
+    },
+  };
+}
+
+async function buildPrompt(deps: ActivityDeps, input: RunAgentInput): Promise<string> {
+  if (input.step === 'user-prompt') return input.promptText ?? '';
+  try {
+    const template = await loadCommand(deps.commandsDir, input.step);
+    return renderCommand(
+      template,
+      buildStepArguments(input.step, {
+        agentWorkOrderId: input.agentWorkOrderId,
+        userRequest: input.userRequest,
+        issueText: input.issueText,
+        branchName: input.branchName,
+        planOutput: input.planOutput,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof CommandNotFoundError) throw ApplicationFailure.nonRetryable(error.message, 'CommandNotFoundError');
+    throw error;
+  }
+}
+
+function toStepResult(
+  outcome: AgentRunOutcome,
+  sessionId: string | null,
+  durationSeconds: number,
+  timeoutSeconds: number,
+  resumedAfterCrash: boolean,
+): RunAgentResult {
+  const base = { sessionId: outcome.result?.sessionId ?? sessionId, durationSeconds, costUsd: outcome.result?.costUsd ?? null, resumedAfterCrash };
+  if (outcome.timedOut) {
+    return { ...base, success: false, output: outcome.result?.resultText ?? null, errorMessage: `the agent did not finish within ${timeoutSeconds} s` };
+  }
+  if (outcome.result && !outcome.result.isError && outcome.exitCode === 0) {
+    return { ...base, success: true, output: outcome.result.resultText, errorMessage: null };
+  }
+  const reason =
+    (outcome.result?.isError ? outcome.result.resultText : null) ||
+    outcome.stderrTail.trim().split('\n').slice(-3).join(' ') ||
+    `the agent CLI exited with code ${outcome.exitCode ?? 'none'} without a result`;
+  return { ...base, success: false, output: outcome.result?.resultText ?? null, errorMessage: reason };
+}
+
+function agentLogEntry(event: AgentEvent): { level: 'debug' | 'info' | 'warn'; event: string; fields: Record<string, unknown> } | null {
+  switch (event.type) {
+    case 'session_started':
+      return { level: 'info', event: 'agent_session_started', fields: { session_id: event.sessionId, model: event.model } };
+    case 'assistant_text':
+      return { level: 'info', event: 'agent_text_received', fields: { text: event.text.slice(0, 4000) } };
+    case 'tool_used':
+      return { level: 'info', event: 'agent_tool_used', fields: { tool_name: event.toolName, input: truncateJson(event.input) } };
+    case 'tool_result':
+      return { level: event.isError ? 'warn' : 'debug', event: 'agent_tool_completed', fields: { is_error: event.isError, content: event.content.slice(0, 2000) } };
+    case 'result':
+      return {
+        level: event.result.isError ? 'warn' : 'info',
+        event: 'agent_result_received',
+        fields: { is_error: event.result.isError, cost_usd: event.result.costUsd, num_turns: event.result.numTurns },
+      };
+    case 'malformed_line':
+      return { level: 'warn', event: 'agent_output_malformed', fields: { reason: event.reason } };
+    case 'other':
+      return null;
+  }
+}
+
+function truncateJson(value: unknown): unknown {
+  const text = JSON.stringify(value) ?? '';
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : value;
+}

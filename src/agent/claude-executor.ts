@@ -1,0 +1,219 @@
+import fs from 'node:fs/promises';
+import { execa } from 'execa';
+import type { AgentEvent, AgentExecutor, AgentResult, AgentRunOutcome, AgentRunRequest } from './agent-types.js';
+import { LineSplitter, parseStreamJsonLine } from './stream-json-parser.js';
+
+const stderrTailBytes = 4096;
+const killGraceMs = 3000;
+
+/** Runs the Claude Code CLI headless, one prompt per run, in its own process group. */
+export class ClaudeCodeExecutor implements AgentExecutor {
+  constructor(private readonly cliPath: string) {}
+
+  async version(): Promise<string> {
+    try {
+      const { stdout } = await execa(this.cliPath, ['--version'], { timeout: 30_000 });
+      return stdout.trim();
+    } catch (error) {
+      throw new Error(`Agent CLI "${this.cliPath}" --version failed: ${(error as { shortMessage?: string }).shortMessage ?? String(error)}`);
+    }
+  }
+
+  async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
+    if (request.signal?.aborted) {
+      return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, aborted: true };
+    }
+    const subprocess = execa(this.cliPath, claudeArguments(request), {
+      cwd: request.cwd,
+      env: request.env,
+      extendEnv: false,
+      input: request.prompt,
+      // Its own session and process group, so the tools it started (shells, servers, test runners) die with it.
+      detached: true,
+      buffer: false,
+      reject: false,
+    });
+    const pid = subprocess.pid;
+    if (pid === undefined) {
+      const failure = await subprocess;
+      throw new Error(`Could not start the agent CLI "${this.cliPath}" in ${request.cwd}: ${failure.originalMessage ?? failure.shortMessage}`);
+    }
+
+    let sessionId: string | null = null;
+    let result: AgentResult | null = null;
+    let stderrTail = '';
+    let callbackError: unknown;
+    let stopReason: 'aborted' | 'timedOut' | undefined;
+    const kills: Promise<void>[] = [];
+
+    const stop = (reason: 'aborted' | 'timedOut') => {
+      if (stopReason) return;
+      stopReason = reason;
+      kills.push(killProcessGroup(pid, killGraceMs, sessionId));
+    };
+    const onAbort = () => stop('aborted');
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => stop('timedOut'), request.timeoutMs);
+
+    const handleLine = (line: string) => {
+      for (const event of parseStreamJsonLine(line)) {
+        if (event.type === 'session_started') sessionId = event.sessionId;
+        if (event.type === 'result') result = event.result;
+        emit(request.onEvent, event, line);
+      }
+    };
+    const emit = (onEvent: AgentRunRequest['onEvent'], event: AgentEvent, line: string) => {
+      try {
+        onEvent?.(event, line);
+      } catch (error) {
+        // A caller's bug must surface from run(), not as an uncaught exception inside a stream handler.
+        callbackError ??= error;
+        stop('aborted');
+      }
+    };
+
+    const splitter = new LineSplitter();
+    subprocess.stdout.on('data', (chunk: Buffer) => splitter.push(chunk).forEach(handleLine));
+    subprocess.stderr.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-stderrTailBytes);
+    });
+    // Once the CLI is gone, whatever its tools left running is orphaned (and may hold our pipes open).
+    subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, sessionId)));
+
+    try {
+      request.onSpawn?.(pid);
+    } catch (error) {
+      callbackError ??= error;
+      stop('aborted');
+    }
+
+    const finished = await subprocess;
+    clearTimeout(timer);
+    request.signal?.removeEventListener('abort', onAbort);
+    splitter.flush().forEach(handleLine);
+    await Promise.all(kills);
+    if (callbackError !== undefined) throw callbackError;
+
+    const finalResult = result as AgentResult | null;
+    return {
+      exitCode: finished.exitCode ?? null,
+      sessionId: sessionId ?? finalResult?.sessionId ?? null,
+      result: finalResult,
+      stderrTail,
+      timedOut: stopReason === 'timedOut',
+      aborted: stopReason === 'aborted',
+    };
+  }
+}
+
+function claudeArguments(request: AgentRunRequest): string[] {
+  return [
+    '--print',
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    '--model',
+    request.model,
+    ...(request.resumeSessionId ? ['--resume', request.resumeSessionId] : []),
+    ...(request.maxTurns !== undefined ? ['--max-turns', String(request.maxTurns)] : []),
+    ...(request.skipPermissions ? ['--dangerously-skip-permissions'] : []),
+  ];
+}
+
+/**
+ * SIGTERM to everything the agent started, SIGKILL to whatever is still there after the grace period. Also used by
+ * the worker for an agent left behind by a worker that died; an agent that is already gone is not an error.
+ *
+ * The CLI is spawned detached, so its pid is a process group. That is not enough on its own: Claude Code runs each
+ * Bash command in a new session, and a command may double-fork (`cmd &`) so it is no longer a descendant either. What
+ * every tool process keeps is the CLAUDE_CODE_SESSION_ID the CLI puts in its environment, so where /proc exists the
+ * group, the descendants and the processes carrying the agent's session id are signalled one by one.
+ */
+export async function killProcessGroup(pid: number, graceMs: number, agentSessionId?: string | null): Promise<void> {
+  if (!(await signalAgent(pid, agentSessionId, 'SIGTERM'))) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!(await signalAgent(pid, agentSessionId, 0))) return;
+  }
+  await signalAgent(pid, agentSessionId, 'SIGKILL');
+}
+
+/** False when nothing of the agent is left. */
+async function signalAgent(pid: number, agentSessionId: string | null | undefined, signal: NodeJS.Signals | 0): Promise<boolean> {
+  const groupReached = signalIfPresent(-pid, signal);
+  const processes = await agentProcesses(pid, agentSessionId);
+  if (processes === null) return groupReached;
+  return processes.map((member) => signalIfPresent(member, signal)).some(Boolean);
+}
+
+function signalIfPresent(target: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(target, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+interface ProcessEntry {
+  pid: number;
+  ppid: number;
+  processGroup: number;
+}
+
+/** Live pids that belong to the agent; null where there is no /proc to read. */
+async function agentProcesses(pid: number, agentSessionId: string | null | undefined): Promise<number[] | null> {
+  const processes = await liveProcesses();
+  if (processes === null) return null;
+  const members = new Set(processes.filter((entry) => entry.pid === pid || entry.processGroup === pid).map((entry) => entry.pid));
+  // /proc lists a child before or after its parent, so repeat until the set stops growing.
+  for (let added = true; added; ) {
+    added = false;
+    for (const entry of processes) {
+      if (members.has(entry.ppid) && !members.has(entry.pid)) {
+        members.add(entry.pid);
+        added = true;
+      }
+    }
+  }
+  if (agentSessionId) {
+    const marker = `CLAUDE_CODE_SESSION_ID=${agentSessionId}`;
+    const marked = await Promise.all(processes.map(async (entry) => ((await readProc(entry.pid, 'environ'))?.split('\0').includes(marker) ? entry.pid : undefined)));
+    marked.forEach((member) => member !== undefined && members.add(member));
+  }
+  members.delete(process.pid);
+  return [...members];
+}
+
+/** Every process that is not a zombie (a zombie is already dead; counting it would make a kill wait out its grace). */
+async function liveProcesses(): Promise<ProcessEntry[] | null> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir('/proc');
+  } catch {
+    return null;
+  }
+  const processes = await Promise.all(
+    entries
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(async (entry): Promise<ProcessEntry | undefined> => {
+        const stat = await readProc(Number(entry), 'stat');
+        if (!stat) return undefined;
+        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so count from the last ')'.
+        const [state, ppid, processGroup] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return state === 'Z' ? undefined : { pid: Number(entry), ppid: Number(ppid), processGroup: Number(processGroup) };
+      }),
+  );
+  return processes.filter((entry): entry is ProcessEntry => entry !== undefined);
+}
+
+/** A /proc file of a process that may have exited meanwhile, or that we may not read. */
+async function readProc(pid: number, file: 'stat' | 'environ'): Promise<string | undefined> {
+  try {
+    return await fs.readFile(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { git, gitOrNull } from '../git/git-runner.js';
+import type { Logger } from '../logger.js';
+import { implementedSandboxTypes } from '../models/work-order.js';
+import { detectRemoteDefaultBranch } from './default-branch.js';
+import { KeyedLock } from './keyed-lock.js';
+import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from './sandbox-types.js';
+
+export interface SandboxManagerOptions {
+  repositoryDir: string;
+  workOrderDir: string;
+  logger: Logger;
+}
+
+const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
+
+/**
+ * Creates and removes the checkout an agent works in. `git_worktree` keeps one bare mirror per repository (fetched,
+ * never re-cloned) with a worktree per work order; `git_branch` clones afresh per work order.
+ */
+export class SandboxManager {
+  private readonly mirrorLock = new KeyedLock();
+
+  constructor(private readonly options: SandboxManagerOptions) {}
+
+  sandboxPathFor(agentWorkOrderId: string): string {
+    return path.join(this.options.workOrderDir, agentWorkOrderId, 'sandbox');
+  }
+
+  mirrorPathFor(request: Pick<SandboxRequest, 'host' | 'owner' | 'name'>): string {
+    return path.join(this.options.repositoryDir, request.host, request.owner, `${request.name}.git`);
+  }
+
+  async create(request: SandboxRequest, authEnv: Record<string, string>): Promise<Sandbox> {
+    if (!implementedSandboxTypes.includes(request.sandboxType)) throw new SandboxNotImplementedError(request.sandboxType);
+    const sandboxPath = this.sandboxPathFor(request.agentWorkOrderId);
+    await mkdir(path.dirname(sandboxPath), { recursive: true });
+    return request.sandboxType === 'git_worktree'
+      ? this.createWorktree(request, sandboxPath, authEnv)
+      : this.createClone(request, sandboxPath, authEnv);
+  }
+
+  async remove(agentWorkOrderId: string, mirrorPath: string | null): Promise<void> {
+    const sandboxPath = this.sandboxPathFor(agentWorkOrderId);
+    if (mirrorPath && existsSync(mirrorPath)) {
+      await this.mirrorLock.run(mirrorPath, async () => {
+        await gitOrNull(['worktree', 'remove', '--force', '--force', sandboxPath], { cwd: mirrorPath });
+        await rm(sandboxPath, { recursive: true, force: true });
+        await gitOrNull(['worktree', 'prune'], { cwd: mirrorPath });
+      });
+    }
+    await rm(sandboxPath, { recursive: true, force: true });
+    this.options.logger.info({ agent_work_order_id: agentWorkOrderId, event: 'sandbox_sandbox_removed' }, 'sandbox_sandbox_removed');
+  }
+
+  private async createWorktree(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
+    const mirrorPath = this.mirrorPathFor(request);
+    return this.mirrorLock.run(mirrorPath, async () => {
+      await this.syncMirror(request, mirrorPath, authEnv);
+      const baseBranch = await detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv);
+      const baseRef = `origin/${baseBranch}`;
+      if (await this.isUsableCheckout(sandboxPath)) {
+        return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true };
+      }
+      await rm(sandboxPath, { recursive: true, force: true });
+      await git(['worktree', 'prune'], { cwd: mirrorPath });
+      await git(['worktree', 'add', '--detach', sandboxPath, `refs/remotes/${baseRef}`], { cwd: mirrorPath });
+      this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch });
+      return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false };
+    });
+  }
+
+  private async syncMirror(request: SandboxRequest, mirrorPath: string, authEnv: Record<string, string>): Promise<void> {
+    if (!existsSync(path.join(mirrorPath, 'HEAD'))) {
+      await rm(mirrorPath, { recursive: true, force: true });
+      await mkdir(mirrorPath, { recursive: true });
+      // A bare repository with remote-tracking refs only: worktree branches live in refs/heads and are never
+      // overwritten or pruned by later fetches, which a `--mirror` clone would do.
+      await git(['init', '--bare', '--quiet'], { cwd: mirrorPath });
+      await git(['remote', 'add', 'origin', request.cloneUrl], { cwd: mirrorPath });
+      await git(['config', 'remote.origin.fetch', remoteTrackingRefspec], { cwd: mirrorPath });
+      await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
+      this.log(request, 'sandbox_mirror_cloned', { mirror_path: mirrorPath });
+      return;
+    }
+    await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
+    this.log(request, 'sandbox_mirror_fetched', { mirror_path: mirrorPath });
+  }
+
+  private async createClone(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
+    const parent = path.dirname(sandboxPath);
+    const reusable = await this.isUsableCheckout(sandboxPath);
+    if (!reusable) {
+      await rm(sandboxPath, { recursive: true, force: true });
+      await git(['clone', '--quiet', '--no-tags', request.cloneUrl, sandboxPath], { cwd: parent, env: authEnv });
+      this.log(request, 'sandbox_clone_created', { sandbox_path: sandboxPath });
+    }
+    const baseBranch = await detectRemoteDefaultBranch(sandboxPath, 'origin', authEnv);
+    return { sandboxPath, baseBranch, baseRef: `origin/${baseBranch}`, mirrorPath: null, reused: reusable };
+  }
+
+  private async isUsableCheckout(sandboxPath: string): Promise<boolean> {
+    if (!existsSync(sandboxPath)) return false;
+    const inside = await gitOrNull(['rev-parse', '--is-inside-work-tree'], { cwd: sandboxPath });
+    const top = await gitOrNull(['rev-parse', '--show-toplevel'], { cwd: sandboxPath });
+    return inside === 'true' && top !== null && path.resolve(top) === path.resolve(sandboxPath);
+  }
+
+  private log(request: SandboxRequest, event: string, fields: Record<string, unknown>): void {
+    this.options.logger.info({ agent_work_order_id: request.agentWorkOrderId, event, ...fields }, event);
+  }
+}

@@ -1,0 +1,35 @@
+import { Client, Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { AppConfig } from '../src/config.js';
+
+/** The full AppConfig fits; tests pass just an address and a namespace. */
+export type TemporalConnectionConfig = Pick<AppConfig, 'TEMPORAL_NAMESPACE'> & Partial<Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'AWO_TEMPORAL_PORT'>>;
+
+/**
+ * The server to talk to: TEMPORAL_ADDRESS when set, else the embedded dev server, which listens on
+ * AWO_TEMPORAL_PORT (default 7233, as in the config schema) on the loopback interface.
+ */
+export function temporalAddress(config: Partial<Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'AWO_TEMPORAL_PORT'>>): string {
+  return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.AWO_TEMPORAL_PORT ?? 7233}`;
+}
+
+export interface TemporalClientHandle {
+  client: Client;
+  /** Owned by the caller: close it on shutdown, the client does not. */
+  connection: Connection;
+}
+
+/** A workflow client bound to the configured namespace, on the server `temporalAddress` picks. */
+export async function connectClient(config: TemporalConnectionConfig): Promise<TemporalClientHandle> {
+  const connection = await Connection.connect({ address: temporalAddress(config) });
+  return { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), connection };
+}
+
+/**
+ * The connection workers poll with. The worker package is imported on demand because it loads the native Core
+ * bridge, which the API process (client only) has no use for.
+ */
+export async function createNativeConnection(address: string): Promise<NativeConnection> {
+  const { NativeConnection: WorkerConnection } = await import('@temporalio/worker');
+  return WorkerConnection.connect({ address });
+}

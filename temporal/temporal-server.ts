@@ -1,0 +1,36 @@
+import { mkdir } from 'node:fs/promises';
+import { Connection } from '@temporalio/client';
+import type { AppConfig } from '../src/config.js';
+import type { Logger } from '../src/logger.js';
+import { devServerOptionsFromConfig, startDevServer } from './dev-server.js';
+import { registerSearchAttributes } from './search-attributes-registration.js';
+import { findOrInstallTemporalCli } from './temporal-cli.js';
+
+export interface TemporalServerHandle {
+  address: string;
+  /** The Web UI of the embedded server; null when connecting to a server run elsewhere. */
+  uiUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * TEMPORAL_ADDRESS unset: start the embedded dev server (histories under AWO_HOME/temporal, Web UI on its port).
+ * Set: use that server, and make sure it knows our search attributes.
+ */
+export async function ensureTemporalServer(config: AppConfig, logger: Logger): Promise<TemporalServerHandle> {
+  if (config.TEMPORAL_ADDRESS) {
+    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    try {
+      const { added } = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+      if (added.length > 0) logger.info({ event: 'temporal_search_attributes_registered', added }, 'temporal_search_attributes_registered');
+    } finally {
+      await connection.close();
+    }
+    return { address: config.TEMPORAL_ADDRESS, uiUrl: null, stop: async () => undefined };
+  }
+  await mkdir(config.temporalDir, { recursive: true, mode: 0o700 });
+  const cliPath = await findOrInstallTemporalCli(config, logger);
+  const server = await startDevServer(devServerOptionsFromConfig(config, cliPath, logger));
+  logger.info({ event: 'temporal_dev_server_started', address: server.address, ui_url: server.uiUrl }, 'temporal_dev_server_started');
+  return { address: server.address, uiUrl: server.uiUrl, stop: () => server.stop() };
+}

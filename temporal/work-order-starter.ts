@@ -1,0 +1,39 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { AgentWorkOrder, WorkOrderInput } from '../src/models/work-order.js';
+import { workOrderWorkflowName } from '../workflows/messages.js';
+import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from '../workflows/search-attributes.js';
+
+/**
+ * Starts one work order: the workflow id is the work order id, and its search attributes are set from the start so
+ * the list shows it as pending before a worker picks it up.
+ */
+export async function startWorkOrder(client: Client, taskQueue: string, input: WorkOrderInput): Promise<WorkflowHandle> {
+  return client.workflow.start<(input: WorkOrderInput) => Promise<AgentWorkOrder>>(workOrderWorkflowName, {
+    taskQueue,
+    workflowId: input.agentWorkOrderId,
+    args: [input],
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: awoStatusKey, value: 'pending' },
+      { key: awoPhaseKey, value: 'none' },
+      { key: awoRepositoryKey, value: input.repositoryUrl },
+      { key: awoStepKey, value: 'none' },
+    ]),
+    staticSummary: `${input.agentWorkOrderId}: ${firstLine(input.userRequest)}`,
+    staticDetails: [
+      `repository: ${input.repositoryUrl}`,
+      `sandbox: ${input.sandboxType}`,
+      `steps: ${input.selectedCommands.join(', ')}`,
+      input.githubIssueNumber ? `issue: #${input.githubIssueNumber}` : null,
+      '',
+      input.userRequest,
+    ]
+      .filter((line) => line !== null)
+      .join('\n'),
+  });
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}

@@ -1,0 +1,23 @@
+import { ConfigError, loadConfig } from '../src/config.js';
+import { rootLogger } from '../src/logger.js';
+import { createNativeConnection, temporalAddress } from './connection.js';
+import { createWorkOrderWorkers } from './worker.js';
+
+/** Starts only the worker, against TEMPORAL_ADDRESS (or the embedded server's port): for scaling out and compose. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const connection = await createNativeConnection(temporalAddress(config));
+  const workers = await createWorkOrderWorkers({ config, connection, logger: rootLogger });
+  rootLogger.info({ event: 'worker_worker_started', address: temporalAddress(config), shared_task_queue: workers.sharedTaskQueue, host_task_queue: workers.hostTaskQueue }, 'worker_worker_started');
+  await workers.run();
+  await connection.close();
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    rootLogger.fatal({ event: 'worker_worker_crashed', error: error instanceof Error ? error.message : String(error) }, 'worker_worker_crashed');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,178 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { buildAgentEnv } from '../../../src/agent/agent-env.js';
+import type { AgentEvent, AgentRunRequest } from '../../../src/agent/agent-types.js';
+import { ClaudeCodeExecutor } from '../../../src/agent/claude-executor.js';
+import { projectRoot } from '../../../src/config.js';
+import { bashTurn, startModelServer, textTurn, type ModelServer } from '../../fixtures/model-server.js';
+
+const cliPath = path.join(projectRoot, 'node_modules', '.bin', 'claude');
+
+describe('ClaudeCodeExecutor against the real CLI', () => {
+  let server: ModelServer;
+  let sandboxPath: string;
+  let configDir: string;
+  let release: () => void;
+  let held: Promise<void>;
+  const executor = new ClaudeCodeExecutor(cliPath);
+
+  beforeEach(async () => {
+    held = new Promise((resolve) => (release = resolve));
+    server = await startModelServer();
+    sandboxPath = await fs.mkdtemp(path.join(os.tmpdir(), 'awo-agent-sandbox-'));
+    configDir = await fs.mkdtemp(path.join(os.tmpdir(), 'awo-agent-config-'));
+    await execa('git', ['init', '--quiet', sandboxPath]);
+  });
+
+  afterEach(async () => {
+    release();
+    await server.close();
+    await fs.rm(sandboxPath, { recursive: true, force: true });
+    await fs.rm(configDir, { recursive: true, force: true });
+  });
+
+  function request(prompt: string, overrides: Partial<AgentRunRequest> = {}): AgentRunRequest {
+    return {
+      cwd: sandboxPath,
+      prompt,
+      model: 'sonnet',
+      skipPermissions: true,
+      timeoutMs: 120_000,
+      env: buildAgentEnv({
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GITHUB_TOKEN: 'ghp_must_not_reach_the_agent',
+        ANTHROPIC_BASE_URL: server.url,
+        ANTHROPIC_API_KEY: 'dummy',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        CLAUDE_CONFIG_DIR: configDir,
+        IS_SANDBOX: '1',
+      }),
+      ...overrides,
+    };
+  }
+
+  it('runs tools in the sandbox and streams events while the agent is still running', async () => {
+    server.addRule({
+      match: 'create the marker file',
+      turns: [bashTurn('echo made > marker.txt && env > agent-env.txt'), { text: 'Marker created.', delayMs: 1500 }],
+    });
+    const events: { event: AgentEvent; at: number }[] = [];
+    let spawnedPid: number | undefined;
+
+    const outcome = await executor.run(
+      request('Please create the marker file', {
+        onEvent: (event) => events.push({ event, at: Date.now() }),
+        onSpawn: (pid) => (spawnedPid = pid),
+      }),
+    );
+    const finishedAt = Date.now();
+
+    expect(await fs.readFile(path.join(sandboxPath, 'marker.txt'), 'utf8')).toBe('made\n');
+    expect(outcome).toMatchObject({ exitCode: 0, aborted: false, timedOut: false, result: { isError: false, resultText: 'Marker created.' } });
+    expect(outcome.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(outcome.result?.sessionId).toBe(outcome.sessionId);
+    expect(spawnedPid).toBeGreaterThan(0);
+    expect(events.map(({ event }) => event.type).filter((type) => type !== 'other')).toEqual([
+      'session_started',
+      'tool_used',
+      'tool_result',
+      'assistant_text',
+      'result',
+    ]);
+    const toolUsed = events.find(({ event }) => event.type === 'tool_used')!;
+    expect(toolUsed.event).toMatchObject({ toolName: 'Bash' });
+    expect(finishedAt - toolUsed.at).toBeGreaterThanOrEqual(1000);
+
+    const agentEnv = await fs.readFile(path.join(sandboxPath, 'agent-env.txt'), 'utf8');
+    expect(agentEnv).toContain(`ANTHROPIC_BASE_URL=${server.url}`);
+    expect(agentEnv).not.toContain('ghp_must_not_reach_the_agent');
+    expect(server.sawText('Please create the marker file')).toBe(true);
+  });
+
+  it('ends with an error result when the model API refuses the request', async () => {
+    server.addRule({ match: 'fail this', turns: [{ httpError: { status: 400, message: 'scripted invalid request' } }] });
+
+    const outcome = await executor.run(request('Please fail this'));
+
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.result?.isError).toBe(true);
+    expect(outcome.result?.resultText).toContain('scripted invalid request');
+    expect(outcome.aborted).toBe(false);
+  });
+
+  it('kills the whole process group on abort, tools included', async () => {
+    server.addRule({
+      match: 'long task',
+      // The CLI runs each Bash command in a new session and the subshell orphans the sleeper: it must die all the same.
+      turns: [bashTurn('(sleep 600 & echo $! > sleeper.pid) ; echo started'), { text: 'never sent', holdUntil: held }],
+    });
+    const controller = new AbortController();
+    let pid = 0;
+    const running = executor.run(request('Start the long task', { signal: controller.signal, onSpawn: (spawned) => (pid = spawned) }));
+    await waitFor(() => server.activeRequests === 1 && server.requests.length >= 2);
+    const sleeperPid = Number(await fs.readFile(path.join(sandboxPath, 'sleeper.pid'), 'utf8'));
+
+    controller.abort();
+    const outcome = await running;
+
+    expect(outcome).toMatchObject({ aborted: true, timedOut: false, result: null });
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(await liveProcessesMatching((stat) => stat.pid === sleeperPid || stat.processGroup === pid)).toEqual([]);
+  });
+
+  it('stops a run that outlives its timeout', async () => {
+    server.addRule({ match: 'slow task', turns: [{ text: 'never sent', holdUntil: held }] });
+
+    const outcome = await executor.run(request('Start the slow task', { timeoutMs: 3000 }));
+
+    expect(outcome).toMatchObject({ timedOut: true, aborted: false, result: null });
+    expect(outcome.sessionId).not.toBeNull();
+  });
+
+  it('resumes a session with its earlier conversation', async () => {
+    server.addRule({ match: 'first question', turns: [textTurn('First answer: the secret word is pineapple.')] });
+    server.addRule({ match: 'second question', turns: [textTurn('Second answer.')] });
+
+    const first = await executor.run(request('Answer the first question'));
+    const requestsBefore = server.requests.length;
+    const second = await executor.run(request('Answer the second question', { resumeSessionId: first.sessionId! }));
+
+    expect(first.result?.isError).toBe(false);
+    expect(second.result).toMatchObject({ isError: false, resultText: 'Second answer.' });
+    const resumedRequests = server.requests.slice(requestsBefore);
+    expect(JSON.stringify(resumedRequests)).toContain('the secret word is pineapple');
+    expect(JSON.stringify(resumedRequests)).toContain('Answer the first question');
+  });
+
+  it('rejects with the CLI path when the binary cannot be started', async () => {
+    const missing = new ClaudeCodeExecutor('/nonexistent/bin/claude');
+    await expect(missing.run(request('anything'))).rejects.toThrow('/nonexistent/bin/claude');
+  });
+
+  it('reports the CLI version', async () => {
+    expect(await executor.version()).toMatch(/^\d+\.\d+\.\d+ \(Claude Code\)$/);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Processes that are running (a killed orphan stays a zombie until init reaps it, which is no concern of ours). */
+async function liveProcessesMatching(predicate: (stat: { pid: number; processGroup: number }) => boolean): Promise<number[]> {
+  const live: number[] = [];
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const [state, , processGroup] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (stat && state !== 'Z' && predicate({ pid: Number(entry), processGroup: Number(processGroup) })) live.push(Number(entry));
+  }
+  return live;
+}

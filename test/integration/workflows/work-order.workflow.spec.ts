@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { AgentWorkOrder } from '../../../src/models/work-order.js';
+import type { StepHistory } from '../../../workflows/messages.js';
+import { commitRule, createBranchRule, happyPathRules } from '../../utils/scripted-steps.js';
+import { finalState, WorkOrderHarness } from '../../utils/work-order-harness.js';
+
+describe('work-order workflow on real Temporal, git, Claude Code and a test forge', () => {
+  const harness = new WorkOrderHarness();
+
+  beforeAll(() => harness.start());
+  afterAll(() => harness.stop());
+
+  it('runs create-branch, planning, commit and create-pr to one pull request on the default branch', async () => {
+    harness.model.setRules(happyPathRules('feat/demo'));
+    const repository = await harness.createRepository('happy');
+    const handle = await harness.startWorkOrder({
+      repositoryUrl: repository.htmlUrl,
+      selectedCommands: ['create-branch', 'planning', 'commit', 'create-pr'],
+    });
+
+    const result = (await handle.result()) as AgentWorkOrder;
+
+    expect(result.status).toBe('completed');
+    expect(result.git_branch_name).toBe('feat/demo');
+    expect(result.git_commit_count).toBe(1);
+    expect(result.git_files_changed).toBe(1);
+    expect(result.current_phase).toBe('pr_created');
+    const pulls = harness.forge.pullRequests('acme', 'happy');
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({ headBranch: 'feat/demo', baseBranch: 'main', title: 'feat: add the demo plan' });
+    expect(result.github_pull_request_url).toBe(pulls[0]!.htmlUrl);
+    expect(await harness.forge.branches('acme', 'happy')).toContain('feat/demo');
+    const commits = await harness.forge.branchCommits('acme', 'happy', 'feat/demo', 'main');
+    expect(commits.map((commit) => commit.subject)).toEqual(['feat: add the demo plan']);
+
+    const history = await handle.query<StepHistory>('stepHistory');
+    expect(history.steps.map((step) => [step.step, step.success])).toEqual([
+      ['create-branch', true],
+      ['planning', true],
+      ['commit', true],
+      ['create-pr', true],
+    ]);
+    expect(history.steps[0]!.session_id).toMatch(/[0-9a-f-]{36}/);
+    expect(existsSync(harness.sandboxPath(result.agent_work_order_id))).toBe(false);
+
+    const listed = await harness.client.workflow
+      .list({ query: `WorkflowId = "${result.agent_work_order_id}" AND AwoStatus = "completed"` })
+      [Symbol.asyncIterator]()
+      .next();
+    expect(listed.value?.workflowId).toBe(result.agent_work_order_id);
+  });
+
+  it('starts from the repository real default branch when it is not main', async () => {
+    harness.model.setRules([createBranchRule('feat/on-trunk'), commitRuleWritingFile()]);
+    const repository = await harness.createRepository('trunky', 'trunk');
+    const handle = await harness.startWorkOrder({
+      repositoryUrl: repository.htmlUrl,
+      selectedCommands: ['create-branch', 'commit', 'create-pr'],
+      sandboxType: 'git_branch',
+    });
+
+    const result = (await handle.result()) as AgentWorkOrder;
+
+    expect(result.status).toBe('completed');
+    const pulls = harness.forge.pullRequests('acme', 'trunky');
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({ headBranch: 'feat/on-trunk', baseBranch: 'trunk' });
+    const commits = await harness.forge.branchCommits('acme', 'trunky', 'feat/on-trunk', 'trunk');
+    expect(commits).toHaveLength(1);
+  });
+
+  it('fails the work order naming the step and the agent error when the model answers with an error', async () => {
+    harness.model.setRules([
+      createBranchRule('feat/broken'),
+      { match: /^# Planning/m, turns: [{ httpError: { status: 400, message: 'scripted planning failure' } }] },
+    ]);
+    const repository = await harness.createRepository('broken');
+    const handle = await harness.startWorkOrder({
+      repositoryUrl: repository.htmlUrl,
+      selectedCommands: ['create-branch', 'planning', 'commit', 'create-pr'],
+    });
+
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const state = await finalState(handle);
+
+    expect(state.status).toBe('failed');
+    expect(state.error_message).toMatch(/^step planning failed: .*scripted planning failure/);
+    expect(harness.forge.pullRequests('acme', 'broken')).toHaveLength(0);
+    const history = await handle.query<StepHistory>('stepHistory');
+    expect(history.steps.map((step) => [step.step, step.success])).toEqual([
+      ['create-branch', true],
+      ['planning', false],
+    ]);
+    expect(existsSync(harness.sandboxPath(state.agent_work_order_id))).toBe(false);
+  });
+
+  it('fails with a clear message before any work when the sandbox type is not implemented', async () => {
+    const repository = await harness.createRepository('e2b');
+    const modelRequestsBefore = harness.model.requests.length;
+    const handle = await harness.startWorkOrder({ repositoryUrl: repository.htmlUrl, selectedCommands: ['planning'], sandboxType: 'e2b' });
+
+    const state = await finalState(handle);
+
+    expect(state.status).toBe('failed');
+    expect(state.error_message).toMatch(/sandbox_type "e2b" is not implemented/);
+    expect(harness.model.requests).toHaveLength(modelRequestsBefore);
+  });
+});
+
+function commitRuleWritingFile() {
+  const rule = commitRule('feat: change on trunk');
+  return { ...rule, turns: [{ toolUse: { name: 'Bash', input: { command: 'echo trunk-work > work.txt && git add -A && git commit -q -m "feat: change on trunk"', description: 'commit' } } }, ...rule.turns.slice(1)] };
+}

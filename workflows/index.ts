@@ -1,0 +1,2 @@
+// The bundle entry point the worker loads: every workflow the service runs.
+export { agentWorkOrderWorkflow } from './work-order.workflow.js';
