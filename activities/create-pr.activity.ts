@@ -30,7 +30,7 @@ export function createPullRequestActivity(deps: ActivityDeps) {
         await git(['branch', '--force', branchName, 'HEAD'], { cwd });
         await git(['checkout', '--quiet', branchName], { cwd });
       }
-      await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branchName}`], { cwd, env: gitAuthEnv(token) });
+      await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branchName}`], { cwd, env: gitAuthEnv(token, { scopeUrl: deps.githubServerUrl }) });
       await workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', { branch: branchName, commit_count: evidence.commitCount });
 
       const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);

@@ -21,8 +21,11 @@ export function createSetupActivities(deps: ActivityDeps) {
             name: repository.name,
             host,
           },
-          gitAuthEnv(deps.githubToken()),
+          gitAuthEnv(deps.githubToken(), { scopeUrl: deps.githubServerUrl }),
         );
+        if (sandbox.mirrorAction) {
+          await workOrderEvent(deps, input.agentWorkOrderId, null, 'info', `sandbox_mirror_${sandbox.mirrorAction}`, { mirror_path: sandbox.mirrorPath });
+        }
         await workOrderEvent(deps, input.agentWorkOrderId, null, 'info', 'sandbox_sandbox_ready', {
           sandbox_type: input.sandboxType,
           sandbox_path: sandbox.sandboxPath,

@@ -148,8 +148,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   void exited.then(({ code, signal }) => {
     process.removeListener('exit', killOnParentExit);
     logStream?.end();
-    if (stopping) logger.info({ pid: child.pid, code, signal }, 'temporal_dev_server_stopped');
-    else logger.error({ pid: child.pid, code, signal, output: tail.lines() }, 'temporal_dev_server_exited');
+    if (stopping) logger.info({ event: 'temporal_dev_server_stopped', pid: child.pid, code, signal }, 'temporal_dev_server_stopped');
+    else logger.error({ event: 'temporal_dev_server_exited', pid: child.pid, code, signal, output: tail.lines() }, 'temporal_dev_server_exited');
   });
 
   let stopped: Promise<void> | undefined;
@@ -158,7 +158,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return void (await exited);
       child.kill('SIGTERM');
-      const graceful = await Promise.race([exited.then(() => true), sleep(stopTimeoutMs).then(() => false)]);
+      // The grace timer is cancelled on exit: a pending timer would hold the caller's process open for its length.
+      const graceTimer = new AbortController();
+      const graceful = await Promise.race([
+        exited.then(() => true),
+        sleep(stopTimeoutMs, false, { signal: graceTimer.signal }).catch(() => true),
+      ]);
+      graceTimer.abort();
       if (!graceful) {
         child.kill('SIGKILL');
         await exited;
@@ -180,7 +186,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw error;
   }
   const uiUrl = `http://${HOST}:${uiPort}`;
-  logger.info({ address, uiUrl, pid: child.pid, dbFile: dbFile ?? null, logFile: logFile ?? null, durationMs: Date.now() - startedAt }, 'temporal_dev_server_started');
+  logger.info(
+    { event: 'temporal_dev_server_started', address, ui_url: uiUrl, pid: child.pid, db_file: dbFile ?? null, log_file: logFile ?? null, duration_ms: Date.now() - startedAt },
+    'temporal_dev_server_started',
+  );
   return { address, uiUrl, pid: child.pid!, exited, stop };
 }
 

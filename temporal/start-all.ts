@@ -4,10 +4,12 @@ import { rootLogger } from '../src/logger.js';
 import { createNativeConnection } from './connection.js';
 import { ensureTemporalServer } from './temporal-server.js';
 import { createWorkOrderWorkers } from './worker.js';
+import { installWorkerRuntime } from './worker-runtime.js';
 
 /** `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set) and the worker, in one process. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  installWorkerRuntime(rootLogger);
   for (const dir of [config.AWO_HOME, config.repositoryDir, config.workOrderDir, config.configDir]) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   }

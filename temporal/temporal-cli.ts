@@ -33,8 +33,8 @@ export async function findOrInstallTemporalCli(
     throw new Error(`temporal CLI unavailable: ${reason}`, { cause: error });
   }
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { path: string; source: TemporalCliSource };
-  const fields = { cliPath: result.path, source: result.source, durationMs: Date.now() - startedAt };
-  if (result.source === 'installed') logger.info(fields, 'temporal_cli_installed');
-  else logger.debug(fields, 'temporal_cli_found');
+  const fields = { cli_path: result.path, source: result.source, duration_ms: Date.now() - startedAt };
+  if (result.source === 'installed') logger.info({ event: 'temporal_cli_installed', ...fields }, 'temporal_cli_installed');
+  else logger.debug({ event: 'temporal_cli_found', ...fields }, 'temporal_cli_found');
   return result.path;
 }

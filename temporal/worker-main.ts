@@ -2,10 +2,12 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { rootLogger } from '../src/logger.js';
 import { createNativeConnection, temporalAddress } from './connection.js';
 import { createWorkOrderWorkers } from './worker.js';
+import { installWorkerRuntime } from './worker-runtime.js';
 
 /** Starts only the worker, against TEMPORAL_ADDRESS (or the embedded server's port): for scaling out and compose. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  installWorkerRuntime(rootLogger);
   const connection = await createNativeConnection(temporalAddress(config));
   const workers = await createWorkOrderWorkers({ config, connection, logger: rootLogger });
   rootLogger.info({ event: 'worker_worker_started', address: temporalAddress(config), shared_task_queue: workers.sharedTaskQueue, host_task_queue: workers.hostTaskQueue }, 'worker_worker_started');

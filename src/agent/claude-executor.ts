@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
 import { execa } from 'execa';
-import type { AgentEvent, AgentExecutor, AgentResult, AgentRunOutcome, AgentRunRequest } from './agent-types.js';
+import type { AgentExecutor, AgentResult, AgentRunOutcome, AgentRunRequest } from './agent-types.js';
 import { LineSplitter, parseStreamJsonLine } from './stream-json-parser.js';
 
 const stderrTailBytes = 4096;
 const killGraceMs = 3000;
+// setTimeout fires at once for anything longer.
+const maxTimerMs = 2 ** 31 - 1;
 
 /** Runs the Claude Code CLI headless, one prompt per run, in its own process group. */
 export class ClaudeCodeExecutor implements AgentExecutor {
@@ -39,66 +41,56 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       throw new Error(`Could not start the agent CLI "${this.cliPath}" in ${request.cwd}: ${failure.originalMessage ?? failure.shortMessage}`);
     }
 
-    let sessionId: string | null = null;
-    let result: AgentResult | null = null;
+    const seen: { sessionId: string | null; result: AgentResult | null; callbackError?: unknown } = { sessionId: null, result: null };
     let stderrTail = '';
-    let callbackError: unknown;
     let stopReason: 'aborted' | 'timedOut' | undefined;
     const kills: Promise<void>[] = [];
 
     const stop = (reason: 'aborted' | 'timedOut') => {
       if (stopReason) return;
       stopReason = reason;
-      kills.push(killProcessGroup(pid, killGraceMs, sessionId));
+      kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId));
     };
-    const onAbort = () => stop('aborted');
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => stop('timedOut'), request.timeoutMs);
-
-    const handleLine = (line: string) => {
-      for (const event of parseStreamJsonLine(line)) {
-        if (event.type === 'session_started') sessionId = event.sessionId;
-        if (event.type === 'result') result = event.result;
-        emit(request.onEvent, event, line);
-      }
-    };
-    const emit = (onEvent: AgentRunRequest['onEvent'], event: AgentEvent, line: string) => {
+    // A caller's bug must surface from run(), not as an uncaught exception inside a stream handler.
+    const callSafely = (callback: () => void) => {
       try {
-        onEvent?.(event, line);
+        callback();
       } catch (error) {
-        // A caller's bug must surface from run(), not as an uncaught exception inside a stream handler.
-        callbackError ??= error;
+        seen.callbackError ??= error;
         stop('aborted');
       }
     };
+    const handleLine = (line: string) => {
+      for (const event of parseStreamJsonLine(line)) {
+        if (event.type === 'session_started') seen.sessionId = event.sessionId;
+        if (event.type === 'result') seen.result = event.result;
+        callSafely(() => request.onEvent?.(event, line));
+      }
+    };
 
+    const onAbort = () => stop('aborted');
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => stop('timedOut'), Math.min(request.timeoutMs, maxTimerMs));
     const splitter = new LineSplitter();
     subprocess.stdout.on('data', (chunk: Buffer) => splitter.push(chunk).forEach(handleLine));
     subprocess.stderr.on('data', (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-stderrTailBytes);
     });
     // Once the CLI is gone, whatever its tools left running is orphaned (and may hold our pipes open).
-    subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, sessionId)));
-
-    try {
-      request.onSpawn?.(pid);
-    } catch (error) {
-      callbackError ??= error;
-      stop('aborted');
-    }
+    subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId)));
+    callSafely(() => request.onSpawn?.(pid));
 
     const finished = await subprocess;
     clearTimeout(timer);
     request.signal?.removeEventListener('abort', onAbort);
     splitter.flush().forEach(handleLine);
     await Promise.all(kills);
-    if (callbackError !== undefined) throw callbackError;
+    if ('callbackError' in seen) throw seen.callbackError;
 
-    const finalResult = result as AgentResult | null;
     return {
       exitCode: finished.exitCode ?? null,
-      sessionId: sessionId ?? finalResult?.sessionId ?? null,
-      result: finalResult,
+      sessionId: seen.sessionId ?? seen.result?.sessionId ?? null,
+      result: seen.result,
       stderrTail,
       timedOut: stopReason === 'timedOut',
       aborted: stopReason === 'aborted',

@@ -58,21 +58,21 @@ export class SandboxManager {
   private async createWorktree(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
     const mirrorPath = this.mirrorPathFor(request);
     return this.mirrorLock.run(mirrorPath, async () => {
-      await this.syncMirror(request, mirrorPath, authEnv);
+      const mirrorAction = await this.syncMirror(request, mirrorPath, authEnv);
       const baseBranch = await detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv);
       const baseRef = `origin/${baseBranch}`;
       if (await this.isUsableCheckout(sandboxPath)) {
-        return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true };
+        return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true, mirrorAction };
       }
       await rm(sandboxPath, { recursive: true, force: true });
       await git(['worktree', 'prune'], { cwd: mirrorPath });
       await git(['worktree', 'add', '--detach', sandboxPath, `refs/remotes/${baseRef}`], { cwd: mirrorPath });
       this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch });
-      return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false };
+      return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false, mirrorAction };
     });
   }
 
-  private async syncMirror(request: SandboxRequest, mirrorPath: string, authEnv: Record<string, string>): Promise<void> {
+  private async syncMirror(request: SandboxRequest, mirrorPath: string, authEnv: Record<string, string>): Promise<'cloned' | 'fetched'> {
     if (!existsSync(path.join(mirrorPath, 'HEAD'))) {
       await rm(mirrorPath, { recursive: true, force: true });
       await mkdir(mirrorPath, { recursive: true });
@@ -82,11 +82,10 @@ export class SandboxManager {
       await git(['remote', 'add', 'origin', request.cloneUrl], { cwd: mirrorPath });
       await git(['config', 'remote.origin.fetch', remoteTrackingRefspec], { cwd: mirrorPath });
       await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
-      this.log(request, 'sandbox_mirror_cloned', { mirror_path: mirrorPath });
-      return;
+      return 'cloned';
     }
     await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
-    this.log(request, 'sandbox_mirror_fetched', { mirror_path: mirrorPath });
+    return 'fetched';
   }
 
   private async createClone(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
@@ -98,7 +97,7 @@ export class SandboxManager {
       this.log(request, 'sandbox_clone_created', { sandbox_path: sandboxPath });
     }
     const baseBranch = await detectRemoteDefaultBranch(sandboxPath, 'origin', authEnv);
-    return { sandboxPath, baseBranch, baseRef: `origin/${baseBranch}`, mirrorPath: null, reused: reusable };
+    return { sandboxPath, baseBranch, baseRef: `origin/${baseBranch}`, mirrorPath: null, reused: reusable, mirrorAction: null };
   }
 
   private async isUsableCheckout(sandboxPath: string): Promise<boolean> {

@@ -20,6 +20,8 @@ export interface Sandbox {
   mirrorPath: string | null;
   /** True when an existing sandbox was found and kept (a retried setup after a crash). */
   reused: boolean;
+  /** What happened to the mirror: created by a first clone, or brought up to date; null for a plain clone. */
+  mirrorAction: 'cloned' | 'fetched' | null;
 }
 
 export class SandboxNotImplementedError extends Error {

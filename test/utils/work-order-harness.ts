@@ -11,6 +11,7 @@ import type { AgentWorkOrder, SandboxType, WorkOrderInput, WorkOrderStep } from 
 import { createNativeConnection } from '../../temporal/connection.js';
 import { startWorkOrder } from '../../temporal/work-order-starter.js';
 import { createWorkOrderWorkers, type WorkOrderWorkers } from '../../temporal/worker.js';
+import { installWorkerRuntime } from '../../temporal/worker-runtime.js';
 import { startModelServer, type ModelServer, type Rule } from '../fixtures/model-server.js';
 import { startTestForge, type TestForge } from '../fixtures/test-forge.js';
 import { connectTestClient, testTemporalAddress, uniqueTaskQueue } from './temporal-env.js';
@@ -82,6 +83,7 @@ export class WorkOrderHarness {
   }
 
   async startInProcessWorker(): Promise<void> {
+    installWorkerRuntime(createLogger('warn'));
     this.workerConnection = await createNativeConnection(testTemporalAddress());
     this.workers = await createWorkOrderWorkers({
       config: this.config,
