@@ -159,7 +159,8 @@ interface ProcessEntry {
 async function agentProcesses(pid: number, agentSessionId: string | null | undefined): Promise<number[] | null> {
   const processes = await liveProcesses();
   if (processes === null) return null;
-  const members = new Set(processes.filter((entry) => entry.pid === pid || entry.processGroup === pid).map((entry) => entry.pid));
+  // Start from the group, not the pid: a stale pid may since belong to an unrelated process, which is no group leader.
+  const members = new Set(processes.filter((entry) => entry.processGroup === pid).map((entry) => entry.pid));
   // /proc lists a child before or after its parent, so repeat until the set stops growing.
   for (let added = true; added; ) {
     added = false;
