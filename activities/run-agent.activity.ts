@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentEvent, AgentRunOutcome } from '../src/agent/agent-types.js';
@@ -8,7 +8,7 @@ import { CommandNotFoundError, loadCommand, renderCommand } from '../src/command
 import { buildStepArguments } from '../src/commands/step-arguments.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { RunAgentInput, RunAgentResult } from './activity-types.js';
-import { killStaleAgent } from './stale-agent.js';
+import { killStaleAgent, recordRunningAgent } from './stale-agent.js';
 import { workOrderEvent } from './work-order-event.js';
 
 interface AgentHeartbeat {
@@ -45,6 +45,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       });
 
       let sessionId: string | null = resumeSessionId;
+      let agentPid: number | null = null;
       const writer = new SerialWriter();
       const beat = () => context.heartbeat({ sessionId } satisfies AgentHeartbeat);
       const timer = setInterval(beat, heartbeatIntervalMs);
@@ -62,9 +63,16 @@ export function createRunAgentActivity(deps: ActivityDeps) {
           timeoutMs: input.timeoutSeconds * 1000,
           env: deps.agentEnv(),
           signal: context.cancellationSignal,
-          onSpawn: (pid) => writer.push(() => writeFile(pidFile, String(pid))),
+          onSpawn: (pid) => {
+            agentPid = pid;
+            writer.push(() => recordRunningAgent(pidFile, pid, sessionId));
+          },
           onEvent: (event, rawLine) => {
-            if (event.type === 'session_started') sessionId = event.sessionId;
+            if (event.type === 'session_started') {
+              sessionId = event.sessionId;
+              const pid = agentPid;
+              if (pid !== null) writer.push(() => recordRunningAgent(pidFile, pid, event.sessionId));
+            }
             if (event.type === 'result' && event.result.sessionId) sessionId = event.result.sessionId;
             beat();
             writer.push(() => deps.artifacts.appendAgentOutput(input.agentWorkOrderId, stepLabel, rawLine));

@@ -1,14 +1,24 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { killProcessGroup } from '../src/agent/claude-executor.js';
 
-/** Kills the agent process group recorded in the pid file, if a dead worker left one behind. */
+/**
+ * The pid file names the agent's process group and, once known, its session id: Claude Code starts tool commands in
+ * sessions of their own, and the session id is how their orphans are found.
+ */
+export async function recordRunningAgent(pidFile: string, pid: number, sessionId: string | null): Promise<void> {
+  await writeFile(pidFile, sessionId ? `${pid} ${sessionId}` : String(pid));
+}
+
+/** Kills the agent recorded in the pid file, if a dead worker left one behind. */
 export async function killStaleAgent(pidFile: string): Promise<void> {
-  let pid: number;
+  let content: string;
   try {
-    pid = Number(await readFile(pidFile, 'utf8'));
+    content = await readFile(pidFile, 'utf8');
   } catch {
     return;
   }
-  if (Number.isInteger(pid) && pid > 1) await killProcessGroup(pid, 2_000);
+  const [pidText, sessionId] = content.trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (Number.isInteger(pid) && pid > 1) await killProcessGroup(pid, 2_000, sessionId ?? null);
   await rm(pidFile, { force: true });
 }

@@ -52,7 +52,7 @@ describe('talking to a running work order', () => {
     const handle = await harness.startWorkOrder({ repositoryUrl: repository.htmlUrl, selectedCommands: ['create-branch', 'planning', 'commit', 'create-pr'] });
     const artifacts = new WorkOrderArtifacts(harness.config.workOrderDir);
     await waitFor(() => harness.model.sawText('# Planning'), 'the planning step to reach the model');
-    const pid = Number(await waitFor(() => readFile(artifacts.agentPidFile(handle.workflowId), 'utf8').catch(() => ''), 'the agent pid file'));
+    const pid = Number((await waitFor(() => readFile(artifacts.agentPidFile(handle.workflowId), 'utf8').catch(() => ''), 'the agent pid file')).split(' ')[0]);
     expect(isAlive(pid)).toBe(true);
 
     await handle.cancel();

@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import type { StepHistory } from '../../../workflows/messages.js';
 import { commitRule, createBranchRule, happyPathRules } from '../../utils/scripted-steps.js';
-import { finalState, WorkOrderHarness } from '../../utils/work-order-harness.js';
+import { finalState, waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
 
 describe('work-order workflow on real Temporal, git, Claude Code and a test forge', () => {
   const harness = new WorkOrderHarness();
@@ -44,11 +44,15 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
     expect(history.steps[0]!.session_id).toMatch(/[0-9a-f-]{36}/);
     expect(existsSync(harness.sandboxPath(result.agent_work_order_id))).toBe(false);
 
-    const listed = await harness.client.workflow
-      .list({ query: `WorkflowId = "${result.agent_work_order_id}" AND AwoStatus = "completed"` })
-      [Symbol.asyncIterator]()
-      .next();
-    expect(listed.value?.workflowId).toBe(result.agent_work_order_id);
+    // Visibility is eventually consistent: the search attribute filter must find the work order once indexed.
+    const listed = await waitFor(async () => {
+      const ids: string[] = [];
+      for await (const execution of harness.client.workflow.list({ query: `WorkflowId = "${result.agent_work_order_id}" AND AwoStatus = "completed"` })) {
+        ids.push(execution.workflowId);
+      }
+      return ids.length > 0 ? ids : null;
+    }, 'the completed work order in visibility', 10_000);
+    expect(listed).toEqual([result.agent_work_order_id]);
   });
 
   it('starts from the repository real default branch when it is not main', async () => {

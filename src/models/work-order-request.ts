@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { repositoryUrlRefinement } from '../github/repository-url.js';
+import { agentWorkOrderIdSchema } from '../ids.js';
+import {
+  defaultSelectedCommands,
+  implementedSandboxTypes,
+  sandboxTypeNames,
+  type WorkOrderInput,
+  workOrderStatusSchema,
+  workOrderStepNames,
+  workOrderStepSchema,
+  workflowTypePresets,
+  workflowTypeSchema,
+} from './work-order.js';
+
+/** Long enough for a detailed feature request with pasted context; short enough that one request cannot flood a history. */
+export const maxUserRequestLength = 20_000;
+export const maxPromptLength = 20_000;
+const maxRepositoryUrlLength = 2_048;
+
+const repositoryUrlSchema = (serverUrl: string) =>
+  z
+    .string({ message: 'must be a string' })
+    .max(maxRepositoryUrlLength, `must be at most ${maxRepositoryUrlLength} characters`)
+    .superRefine(repositoryUrlRefinement(serverUrl));
+
+/** e2b and dagger are part of the contract's vocabulary but have no implementation: say so instead of "invalid". */
+const requestSandboxTypeSchema = z
+  .enum(sandboxTypeNames, { message: `must be one of: ${implementedSandboxTypes.join(', ')}` })
+  .superRefine((value, ctx) => {
+    if (!implementedSandboxTypes.includes(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `sandbox type ${value} is not implemented; use one of: ${implementedSandboxTypes.join(', ')}`,
+        params: { rule: 'not_implemented' },
+      });
+    }
+  });
+
+/** Archon's UI sends the issue number as a string; numbers are accepted too. */
+const githubIssueNumberSchema = z.union(
+  [
+    z.number().int().positive().max(2_147_483_647),
+    z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/)
+      .transform(Number)
+      .pipe(z.number().max(2_147_483_647)),
+  ],
+  { message: 'must be a positive whole number' },
+);
+
+const selectedCommandsSchema = z
+  .array(workOrderStepSchema, { message: `must be a list of steps from: ${workOrderStepNames.join(', ')}` })
+  .min(1, 'must name at least one step')
+  .max(workOrderStepNames.length, `must name at most ${workOrderStepNames.length} steps`)
+  .refine((steps) => new Set(steps).size === steps.length, 'must not name a step twice');
+
+/**
+ * The body of `POST /api/agent-work-orders/`. Unknown fields are refused: a misspelled `selected_comands` silently
+ * running the default steps would start the wrong work. The repository rule depends on GITHUB_SERVER_URL, hence a
+ * factory.
+ */
+export function createWorkOrderRequestSchema(serverUrl: string) {
+  return z
+    .strictObject(
+      {
+        repository_url: repositoryUrlSchema(serverUrl),
+        user_request: z
+          .string({ message: 'must be a string' })
+          .max(maxUserRequestLength, `must be at most ${maxUserRequestLength} characters`)
+          .refine((text) => text.trim() !== '', 'must not be empty'),
+        sandbox_type: requestSandboxTypeSchema.default('git_worktree'),
+        selected_commands: selectedCommandsSchema.optional(),
+        workflow_type: workflowTypeSchema.optional(),
+        github_issue_number: githubIssueNumberSchema.nullish(),
+      },
+      { message: 'must be a JSON object' },
+    )
+    .superRefine((request, ctx) => {
+      if (request.selected_commands && request.workflow_type) {
+        ctx.addIssue({ code: 'custom', path: ['workflow_type'], message: 'give either selected_commands or workflow_type, not both' });
+      }
+    });
+}
+export type CreateWorkOrderRequest = z.output<ReturnType<typeof createWorkOrderRequestSchema>>;
+
+/** The steps a request asks for: its own list, a preset's, or the default five. */
+export function requestedSteps(request: CreateWorkOrderRequest): WorkOrderInput['selectedCommands'] {
+  if (request.selected_commands) return request.selected_commands;
+  if (request.workflow_type) return [...workflowTypePresets[request.workflow_type]];
+  return [...defaultSelectedCommands];
+}
+
+/** The workflow input for a validated request; the limits are fixed now so a replay never sees a changed setting. */
+export function toWorkOrderInput(
+  request: CreateWorkOrderRequest,
+  context: { agentWorkOrderId: string; createdAt: string; agentTimeoutSeconds: number },
+): WorkOrderInput {
+  return {
+    agentWorkOrderId: context.agentWorkOrderId,
+    repositoryUrl: request.repository_url.trim(),
+    userRequest: request.user_request,
+    sandboxType: request.sandbox_type,
+    selectedCommands: requestedSteps(request),
+    githubIssueNumber: request.github_issue_number ?? undefined,
+    createdAt: context.createdAt,
+    agentTimeoutSeconds: context.agentTimeoutSeconds,
+    heartbeatTimeoutSeconds: 30,
+  };
+}
+
+export const promptRequestSchema = z.strictObject(
+  {
+    prompt_text: z
+      .string({ message: 'must be a string' })
+      .max(maxPromptLength, `must be at most ${maxPromptLength} characters`)
+      .refine((text) => text.trim() !== '', 'must not be empty'),
+  },
+  { message: 'must be a JSON object' },
+);
+export type PromptRequest = z.infer<typeof promptRequestSchema>;
+
+export function verifyRepositoryRequestSchema(serverUrl: string) {
+  return z.strictObject({ repository_url: repositoryUrlSchema(serverUrl) }, { message: 'must be a JSON object' });
+}
+export type VerifyRepositoryRequest = z.infer<ReturnType<typeof verifyRepositoryRequestSchema>>;
+
+export const workOrderIdParamSchema = agentWorkOrderIdSchema;
+
+export const listWorkOrdersQuerySchema = z.strictObject({
+  status: workOrderStatusSchema.optional(),
+  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-1000').max(1000, 'must be 1-1000').default(100),
+});
+export type ListWorkOrdersQuery = z.infer<typeof listWorkOrdersQuerySchema>;
+
+export const logLevelNames = ['debug', 'info', 'warn', 'error'] as const;
+const logLevelSchema = z.enum(logLevelNames, { message: `must be one of: ${logLevelNames.join(', ')}` });
+const logStepSchema = z.string().regex(/^[a-z][a-z-]{0,39}$/, 'must be a step name like planning or user-prompt');
+
+export const workOrderLogsQuerySchema = z.strictObject({
+  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-1000').max(1000, 'must be 1-1000').default(100),
+  offset: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(0),
+  level: logLevelSchema.optional(),
+  step: logStepSchema.optional(),
+});
+export type WorkOrderLogsQuery = z.infer<typeof workOrderLogsQuerySchema>;
+
+export const workOrderLogStreamQuerySchema = z.strictObject({
+  level: logLevelSchema.optional(),
+  step: logStepSchema.optional(),
+  since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp' }).optional(),
+});
+export type WorkOrderLogStreamQuery = z.infer<typeof workOrderLogStreamQuerySchema>;
