@@ -1,8 +1,13 @@
+import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import { createAdmissionActivities } from '../activities/admission.activities.js';
 import { createActivities } from '../activities/create-activities.js';
+import { createRetentionActivities } from '../activities/retention.activities.js';
 import type { AppConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
 import { createActivityDeps } from './activity-wiring.js';
+import { ensureRetentionSchedule } from './retention-schedule.js';
+import { createRetentionDeps } from './retention-wiring.js';
 import { hostTaskQueueName } from './task-queues.js';
 import { workOrderWorkflowBundle } from './workflow-bundle.js';
 
@@ -28,15 +33,28 @@ export async function createWorkOrderWorkers(options: {
   const { config, connection, logger } = options;
   const sharedTaskQueue = config.AWO_TASK_QUEUE;
   const hostTaskQueue = hostTaskQueueName(sharedTaskQueue, config.AWO_WORKER_HOST_ID);
-  const activities = createActivities(createActivityDeps(config, logger, hostTaskQueue, options.env));
+  const deps = createActivityDeps(config, logger, hostTaskQueue, options.env);
+  // Activities that talk to Temporal itself (admission) share the worker's connection.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const activities = {
+    ...createActivities(deps),
+    ...createAdmissionActivities({ client, sharedTaskQueue, maxConcurrent: () => config.AWO_MAX_CONCURRENT }),
+  };
   const workflowBundle = await workOrderWorkflowBundle();
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities };
   const shared = await Worker.create({ ...common, taskQueue: sharedTaskQueue, workflowBundle });
   const host = await Worker.create({
     ...common,
+    // Retention cleans this host's folders, so its activities run only here.
+    activities: { ...activities, ...createRetentionActivities(createRetentionDeps(config, deps, client)) },
     taskQueue: hostTaskQueue,
     maxConcurrentActivityTaskExecutions: config.AWO_MAX_CONCURRENT * 4,
   });
+  const retention = { sharedTaskQueue, hostTaskQueue, hostId: config.AWO_WORKER_HOST_ID, retentionDays: config.AWO_RETENTION_DAYS };
+  // A server that refuses the schedule must not keep this host from running work orders; the next start tries again.
+  await ensureRetentionSchedule(client, retention, logger).catch((error: unknown) =>
+    logger.error({ event: 'retention_schedule_failed', error: String(error) }, 'retention_schedule_failed'),
+  );
   logger.info({ event: 'worker_workers_created', shared_task_queue: sharedTaskQueue, host_task_queue: hostTaskQueue }, 'worker_workers_created');
   const shutdown = async () => {
     for (const worker of [shared, host]) {

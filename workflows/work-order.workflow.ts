@@ -2,6 +2,8 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
@@ -9,6 +11,7 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { createAdmissionActivities } from '../activities/admission.activities.js';
 import type { createActivities } from '../activities/create-activities.js';
 import type { RunAgentResult, SetupSandboxResult } from '../activities/activity-types.js';
 import {
@@ -21,6 +24,7 @@ import {
   type WorkOrderInput,
   type WorkOrderStep,
 } from '../src/models/work-order.js';
+import { admissionGrantedSignal, admissionReleaseSignal } from './admission-messages.js';
 import {
   gitProgressQuery,
   pendingPromptsQuery,
@@ -31,7 +35,7 @@ import {
 } from './messages.js';
 import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from './search-attributes.js';
 
-type Activities = ReturnType<typeof createActivities>;
+type Activities = ReturnType<typeof createActivities> & ReturnType<typeof createAdmissionActivities>;
 
 const sharedActivities = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
@@ -82,6 +86,11 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<Age
   }));
   setHandler(stepHistoryQuery, () => ({ agent_work_order_id: state.agent_work_order_id, steps }));
   setHandler(pendingPromptsQuery, () => pendingPrompts);
+  let admitted = false;
+  let admissionControllerId: string | null = null;
+  setHandler(admissionGrantedSignal, () => {
+    admitted = true;
+  });
 
   const touch = (changes: Partial<AgentWorkOrder>) => {
     Object.assign(state, changes, { updated_at: new Date().toISOString() });
@@ -96,6 +105,10 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<Age
 
   let sandbox: SetupSandboxResult | null = null;
   try {
+    // Stays `pending` until the global admission controller grants a slot: no sandbox, no agent before that.
+    touch({ status: 'pending' });
+    ({ controllerId: admissionControllerId } = await sharedActivities.requestAdmission({ agentWorkOrderId: input.agentWorkOrderId, submittedAt: input.createdAt }));
+    await condition(() => admitted);
     touch({ status: 'running', current_phase: 'setup' });
     sandbox = await sharedActivities.setupSandbox({
       agentWorkOrderId: input.agentWorkOrderId,
@@ -230,6 +243,12 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<Age
   } finally {
     upsertMemo({ finalStatus: state.status });
     await CancellationScope.nonCancellable(async () => {
+      if (admissionControllerId) {
+        // Also sent when the work order never got its slot, so it leaves the line.
+        await getExternalWorkflowHandle(admissionControllerId)
+          .signal(admissionReleaseSignal, { agentWorkOrderId: input.agentWorkOrderId })
+          .catch(() => undefined);
+      }
       const cleanupQueue = sandbox?.hostTaskQueue;
       const cleanup = cleanupQueue ? hostActivities(cleanupQueue, input).cleanup : sharedActivities.cleanup;
       try {

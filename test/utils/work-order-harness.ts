@@ -25,6 +25,8 @@ export interface HarnessOptions {
   heartbeatTimeoutSeconds?: number;
   /** false: no worker in this process (the test starts worker processes itself). */
   inProcessWorker?: boolean;
+  /** Extra service configuration, e.g. AWO_MAX_CONCURRENT. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -73,6 +75,7 @@ export class WorkOrderHarness {
       GIT_COMMITTER_NAME: 'Agent Test',
       GIT_COMMITTER_EMAIL: 'agent@example.test',
       LOG_LEVEL: 'warn',
+      ...this.options.env,
     };
     this.config = loadConfig(this.env);
     const { client, connection } = await connectTestClient();

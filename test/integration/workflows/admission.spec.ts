@@ -1,0 +1,60 @@
+import { WorkflowHandle } from '@temporalio/client';
+import type { AgentWorkOrder } from '../../../src/models/work-order.js';
+import { type AdmissionQueue, admissionControllerId } from '../../../workflows/admission-messages.js';
+import { textTurn, writeTurn } from '../../fixtures/model-server.js';
+import { gate } from '../../utils/scripted-steps.js';
+import { finalState, waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
+
+describe('admission control across the deployment', () => {
+  const harness = new WorkOrderHarness({ env: { AWO_MAX_CONCURRENT: '2' } });
+
+  beforeAll(() => harness.start());
+  afterAll(() => harness.stop());
+
+  it('runs at most two agents at once, admits in FIFO order, and frees slots of cancelled and failed work orders', async () => {
+    const hold = gate();
+    harness.model.setRules([
+      { match: /^# Planning[\s\S]*request-D/m, turns: [{ httpError: { status: 400, message: 'scripted failure for D' } }] },
+      { match: /^# Planning/m, turns: [{ ...writeTurn('PRPs/plan.md', '# Plan\n'), holdUntil: hold.promise }, textTurn('planned')] },
+    ]);
+    const repository = await harness.createRepository('admission');
+    const handles = new Map<string, WorkflowHandle>();
+    const submit = async (name: string) => {
+      handles.set(name, await harness.startWorkOrder({ repositoryUrl: repository.htmlUrl, userRequest: `Plan request-${name}`, selectedCommands: ['planning'] }));
+    };
+    const idOf = (name: string) => handles.get(name)!.workflowId;
+    const controller = harness.client.workflow.getHandle(admissionControllerId(harness.taskQueue));
+    const admissionQueue = () => controller.query<AdmissionQueue>('admissionQueue');
+    await submit('A');
+    await submit('B');
+    await waitFor(async () => harness.model.activeRequests === 2, 'two agents to be running');
+    // C, D and E race to the controller; the line still follows submission order.
+    for (const name of ['C', 'D', 'E']) await submit(name);
+    await waitFor(async () => (await admissionQueue()).waiting.length === 3, 'three work orders to wait in line');
+
+    const queue = await admissionQueue();
+    expect(queue.admitted).toEqual([idOf('A'), idOf('B')]);
+    expect(queue.waiting).toEqual([idOf('C'), idOf('D'), idOf('E')]);
+    const waitingState = await handles.get('C')!.query<AgentWorkOrder>('workOrderState');
+    expect(waitingState.status).toBe('pending');
+
+    await handles.get('A')!.cancel();
+    await waitFor(async () => (await admissionQueue()).admitted.includes(idOf('C')), 'C to take the cancelled work order slot');
+    expect((await admissionQueue()).waiting).toEqual([idOf('D'), idOf('E')]);
+
+    hold.open();
+    const states = Object.fromEntries(await Promise.all([...handles].map(async ([name, handle]) => [name, (await finalState(handle)).status] as const)));
+
+    expect(states).toEqual({ A: 'cancelled', B: 'completed', C: 'completed', D: 'failed', E: 'completed' });
+    expect(harness.model.maxConcurrent).toBe(2);
+    const firstRequestOf = (name: string) => harness.model.requests.findIndex((request) => JSON.stringify(request.messages ?? []).includes(`request-${name}`));
+    const startOrder = ['A', 'B', 'C', 'D', 'E'].sort((left, right) => firstRequestOf(left) - firstRequestOf(right));
+    // A and B were admitted together, so either may reach the model first; the waiting line went strictly in order.
+    expect(startOrder.slice(0, 2).sort()).toEqual(['A', 'B']);
+    expect(startOrder.slice(2)).toEqual(['C', 'D', 'E']);
+    await waitFor(async () => {
+      const drained = await admissionQueue();
+      return drained.admitted.length === 0 && drained.waiting.length === 0;
+    }, 'every slot to be released');
+  });
+});
