@@ -31,6 +31,5 @@ export async function ensureTemporalServer(config: AppConfig, logger: Logger): P
   await mkdir(config.temporalDir, { recursive: true, mode: 0o700 });
   const cliPath = await findOrInstallTemporalCli(config, logger);
   const server = await startDevServer(devServerOptionsFromConfig(config, cliPath, logger));
-  logger.info({ event: 'temporal_dev_server_started', address: server.address, ui_url: server.uiUrl }, 'temporal_dev_server_started');
   return { address: server.address, uiUrl: server.uiUrl, stop: () => server.stop() };
 }
