@@ -66,6 +66,7 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<Age
     git_files_changed: 0,
     error_message: null,
     pending_prompts: 0,
+    queue_position: null,
   };
   const steps: StepRecord[] = [];
   const pendingPrompts: PromptSignalPayload[] = [];

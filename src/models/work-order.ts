@@ -101,4 +101,6 @@ export interface AgentWorkOrder {
   git_files_changed: number;
   error_message: string | null;
   pending_prompts: number;
+  /** 1 = next to start; null when not waiting for an admission slot. Filled from the admission controller. */
+  queue_position: number | null;
 }
