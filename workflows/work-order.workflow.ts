@@ -6,6 +6,8 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
+  TimeoutFailure,
+  TimeoutType,
   setCurrentDetails,
   setHandler,
   upsertMemo,
@@ -269,10 +271,14 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<Age
 
 type RunAgentStep = Exclude<StepName, 'create-pr'>;
 
+/** How long sandbox work waits for its host to poll before the work order gives up on a host that is gone. */
+const hostPickupTimeout = '15 minutes';
+
 /** Sandbox work is pinned to the worker host that holds the checkout. */
 function hostActivities(hostTaskQueue: string, input: WorkOrderInput) {
   const agent = proxyActivities<Activities>({
     taskQueue: hostTaskQueue,
+    scheduleToStartTimeout: hostPickupTimeout,
     startToCloseTimeout: `${input.agentTimeoutSeconds + 300} seconds`,
     heartbeatTimeout: `${input.heartbeatTimeoutSeconds} seconds`,
     // The workflow waits until the agent's process group is really gone before cleaning the sandbox.
@@ -281,6 +287,7 @@ function hostActivities(hostTaskQueue: string, input: WorkOrderInput) {
   });
   const git = proxyActivities<Activities>({
     taskQueue: hostTaskQueue,
+    scheduleToStartTimeout: hostPickupTimeout,
     startToCloseTimeout: '10 minutes',
     scheduleToCloseTimeout: '30 minutes',
     retry: { maximumAttempts: 5, initialInterval: '2s', nonRetryableErrorTypes: ['NothingToPushError'] },
@@ -302,8 +309,11 @@ function hostActivities(hostTaskQueue: string, input: WorkOrderInput) {
 
 function failureMessage(error: unknown, step: StepName | null): string {
   if (error instanceof WorkOrderFailed) return error.message;
-  const cause = (error as { cause?: { message?: string } }).cause?.message;
-  const message = cause ?? (error instanceof Error ? error.message : String(error));
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof TimeoutFailure && cause.timeoutType === TimeoutType.SCHEDULE_TO_START) {
+    return `${step ? `step ${step} failed: ` : ''}the worker host holding the sandbox did not pick up the work within ${hostPickupTimeout}`;
+  }
+  const message = (cause as { message?: string } | undefined)?.message ?? (error instanceof Error ? error.message : String(error));
   return step ? `step ${step} failed: ${message}` : message;
 }
 
