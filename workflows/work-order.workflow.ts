@@ -6,13 +6,13 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
-  TimeoutFailure,
-  TimeoutType,
   setCurrentDetails,
   setHandler,
+  TimeoutFailure,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { TimeoutType } from '@temporalio/common';
 import type { createAdmissionActivities } from '../activities/admission.activities.js';
 import type { createActivities } from '../activities/create-activities.js';
 import type { RunAgentResult, SetupSandboxResult } from '../activities/activity-types.js';
