@@ -99,6 +99,27 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
     expect(existsSync(harness.sandboxPath(state.agent_work_order_id))).toBe(false);
   });
 
+  it('gives the agent the linked issue and closes it from the pull request', async () => {
+    harness.model.setRules(happyPathRules('feat/issue-7'));
+    const repository = await harness.createRepository('issued');
+    const issueNumber = harness.forge.addIssue('acme', 'issued', { title: 'Login button is missing', body: 'Steps: open the page, no button (quokka-7).' });
+    const handle = await harness.startWorkOrder({
+      repositoryUrl: repository.htmlUrl,
+      selectedCommands: ['create-branch', 'planning', 'execute', 'commit', 'create-pr'],
+      githubIssueNumber: issueNumber,
+    });
+
+    const result = (await handle.result()) as AgentWorkOrder;
+
+    expect(result.status).toBe('completed');
+    expect(result.github_issue_number).toBe(issueNumber);
+    expect(harness.model.sawText('Login button is missing')).toBe(true);
+    expect(harness.model.sawText('quokka-7')).toBe(true);
+    const [pull] = harness.forge.pullRequests('acme', 'issued');
+    expect(pull!.body).toContain(`Closes #${issueNumber}`);
+    expect(result.git_files_changed).toBe(2);
+  });
+
   it('fails with a clear message before any work when the sandbox type is not implemented', async () => {
     const repository = await harness.createRepository('e2b');
     const modelRequestsBefore = harness.model.requests.length;
