@@ -4,6 +4,12 @@ import type { GitHubClient } from '../src/github/github-client.js';
 import type { Logger } from '../src/logger.js';
 import type { SandboxManager } from '../src/sandbox/sandbox-manager.js';
 
+export interface AgentSettings {
+  model: string;
+  maxTurns?: number;
+  skipPermissions: boolean;
+}
+
 /** What the activities need from the world; the worker wires real services, tests may wire others. */
 export interface ActivityDeps {
   logger: Logger;
@@ -14,9 +20,10 @@ export interface ActivityDeps {
   hostTaskQueue: string;
   githubServerUrl: string;
   /** Read per call, so a token changed in settings applies to the next work order without a restart. */
-  githubToken: () => string | undefined;
+  githubToken: () => string | undefined | Promise<string | undefined>;
   github: (token: string | undefined) => GitHubClient;
-  agentSettings: () => { model: string; maxTurns?: number; skipPermissions: boolean };
+  /** Read per call too (stored settings may change the model); a plain object is fine for tests. */
+  agentSettings: () => AgentSettings | Promise<AgentSettings>;
   /** Environment handed to the agent CLI: an allow-list, never the GitHub token. */
   agentEnv: () => Record<string, string>;
   commandsDir: string;

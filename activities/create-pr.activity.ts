@@ -12,7 +12,7 @@ export function createPullRequestActivity(deps: ActivityDeps) {
   return {
     /** Pushes the work order's branch and opens its pull request, or returns the one already open for that branch. */
     async createPR(input: CreatePullRequestInput): Promise<CreatePullRequestResult> {
-      const token = deps.githubToken();
+      const token = await deps.githubToken();
       if (!token) throw ApplicationFailure.nonRetryable('GITHUB_TOKEN is not set: it is needed to push the branch and open the pull request', 'MissingTokenError');
       const cwd = input.sandboxPath;
       const evidence = await readGitEvidence(cwd, input.baseRef);

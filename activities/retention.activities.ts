@@ -25,6 +25,8 @@ export interface RetentionDeps {
   reportDir: string;
   /** True while the work order's workflow runs; false once it closed or when Temporal never heard of it. */
   isWorkOrderOpen(agentWorkOrderId: string): Promise<boolean>;
+  /** The retention days in effect now (a stored setting may have changed since the schedule was written). */
+  retentionDays?: () => Promise<number>;
 }
 
 /** Describes at most this many workflows at once: enough to be quick, few enough not to flood the server. */
@@ -34,6 +36,11 @@ export function createRetentionActivities(deps: RetentionDeps) {
   const log = (level: 'info' | 'warn', event: string, fields: Record<string, unknown>) => deps.logger[level]({ event, ...fields }, event);
 
   return {
+    /** The schedule carries the days in effect when the worker started; a setting changed since then wins. */
+    async effectiveRetentionDays(input: { scheduledDays: number }): Promise<number> {
+      return (await deps.retentionDays?.()) ?? input.scheduledDays;
+    },
+
     /** Work-order folders whose last activity is before `cutoff` (the workflow's clock, so a replay sees one cutoff). */
     async scanExpiredWorkOrders(input: { cutoff: string }): Promise<ExpiredWorkOrder[]> {
       const cutoffMs = Date.parse(input.cutoff);
@@ -106,6 +113,8 @@ export function createRetentionActivities(deps: RetentionDeps) {
       for (const mirrorPath of await findMirrors(deps.repositoryDir)) {
         try {
           await deps.sandboxes.withMirrorLock(mirrorPath, async () => {
+            // Read before pruning: the prune itself rewrites worktrees/ and would make every mirror look just used.
+            const lastUseMs = await lastMirrorUse(mirrorPath);
             const before = await registeredWorktrees(mirrorPath);
             await git(['worktree', 'prune'], { cwd: mirrorPath });
             const after = await registeredWorktrees(mirrorPath);
@@ -113,7 +122,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
               result.prunedWorktrees.push(`${mirrorPath}: ${worktreePath}`);
               log('info', 'retention_worktree_pruned', { mirror_path: mirrorPath, worktree_path: worktreePath });
             }
-            if (after.length > 0 || (await lastMirrorUse(mirrorPath)) >= cutoffMs) return;
+            if (after.length > 0 || lastUseMs >= cutoffMs) return;
             await rm(mirrorPath, { recursive: true, force: true });
             await removeEmptyParents(path.dirname(mirrorPath), deps.repositoryDir);
             result.removedMirrors.push(mirrorPath);

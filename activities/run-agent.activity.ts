@@ -50,7 +50,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       const beat = () => context.heartbeat({ sessionId } satisfies AgentHeartbeat);
       const timer = setInterval(beat, heartbeatIntervalMs);
       const startedAt = Date.now();
-      const settings = deps.agentSettings();
+      const settings = await deps.agentSettings();
       let outcome: AgentRunOutcome;
       try {
         outcome = await deps.agent.run({

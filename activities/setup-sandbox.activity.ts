@@ -21,7 +21,7 @@ export function createSetupActivities(deps: ActivityDeps) {
             name: repository.name,
             host,
           },
-          gitAuthEnv(deps.githubToken(), { scopeUrl: deps.githubServerUrl }),
+          gitAuthEnv(await deps.githubToken(), { scopeUrl: deps.githubServerUrl }),
         );
         if (sandbox.mirrorAction) {
           await workOrderEvent(deps, input.agentWorkOrderId, null, 'info', `sandbox_mirror_${sandbox.mirrorAction}`, { mirror_path: sandbox.mirrorPath });
@@ -45,7 +45,7 @@ export function createSetupActivities(deps: ActivityDeps) {
 
     async loadIssue(input: LoadIssueInput): Promise<string> {
       const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
-      const issue = await deps.github(deps.githubToken()).getIssue(repository, input.issueNumber);
+      const issue = await deps.github(await deps.githubToken()).getIssue(repository, input.issueNumber);
       await workOrderEvent(deps, input.agentWorkOrderId, null, 'info', 'github_issue_loaded', { issue_number: issue.number });
       return `#${issue.number} ${issue.title}\n\n${issue.body}`;
     },

@@ -1,52 +1,79 @@
+import { statSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { ConfigError, invalidVariable } from './config-errors.js';
+import { expandHome, resolveHomeLayout } from './home-layout.js';
 
+export { ConfigError } from './config-errors.js';
+
+// Issue messages name the value's problem; the rule it must follow comes from config-rules.ts, so each error line
+// says both without repeating the rule in every check.
 const booleanFromString = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'not a boolean' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
-const port = z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
-const positiveInt = z.coerce.number({ message: 'must be a number' }).int('must be a whole number').positive('must be positive');
-const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+const port = z.coerce.number({ message: 'not a number' }).int('not a whole number').min(1, 'out of range').max(65535, 'out of range');
+const positiveInt = z.coerce.number({ message: 'not a number' }).int('not a whole number').positive('less than 1');
+const httpUrl = z.url({ protocol: /^https?$/, message: 'not an http(s) URL' });
+const identifier = z.string().regex(/^[\w.-]+$/, 'has characters other than letters, digits, dot, dash or underscore');
+const noWhitespace = z.string().regex(/^\S+$/, 'contains whitespace');
+/** A bare name is looked up on PATH, so spaces there mean arguments were packed into it; a path may hold spaces. */
+const executable = z.string().refine((value) => value.includes('/') || /^\S+$/.test(value), 'contains spaces, as if it held arguments');
+const hostName = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const absoluteFolder = z.string().refine((value) => path.isAbsolute(expandHome(value)), 'not an absolute path');
+/** A relative override is a seed name under AWO_HOME; one climbing out of it should say so with an absolute path. */
+const homePart = z.string().refine((value) => path.isAbsolute(expandHome(value)) || !path.normalize(value).startsWith('..'), 'leaves AWO_HOME');
 
 /** Every environment variable the service reads; defaults are the embedded, single-machine setup. */
 export const configSchema = z.object({
-  AWO_HOME: z.string().min(1).default(path.join(os.homedir(), '.awo')),
-  AWO_REPOSITORY_DIR: z.string().min(1).optional(),
-  AWO_WORK_ORDER_DIR: z.string().min(1).optional(),
-  AWO_CONFIG_DIR: z.string().min(1).optional(),
-  AWO_HOST: z.string().min(1).default('127.0.0.1'),
+  AWO_HOME: absoluteFolder.default(path.join(os.homedir(), '.awo')),
+  AWO_REPOSITORY_DIR: homePart.optional(),
+  AWO_WORK_ORDER_DIR: homePart.optional(),
+  AWO_CONFIG_DIR: homePart.optional(),
+  AWO_TEMPORAL_DIR: homePart.optional(),
+  AWO_HOST: z
+    .string()
+    .refine((value) => net.isIP(value) !== 0 || hostName.test(value), 'not a host name or IP address')
+    .default('127.0.0.1'),
   AWO_PORT: port.default(8888),
   TEMPORAL_ADDRESS: z
     .string()
-    .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[\w.-]+):\d{1,5}$/, 'not host:port')
+    .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65535 && !value.endsWith(':0'), 'port out of range')
     .optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  AWO_TASK_QUEUE: z
-    .string()
-    .regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore')
-    .default('agent-work-orders'),
-  AWO_WORKER_HOST_ID: z
-    .string()
-    .regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore')
-    .default(os.hostname().replace(/[^\w.-]/g, '-')),
+  TEMPORAL_NAMESPACE: identifier.default('default'),
+  AWO_TASK_QUEUE: identifier.default('agent-work-orders'),
+  AWO_WORKER_HOST_ID: identifier.default(os.hostname().replace(/[^\w.-]/g, '-')),
   AWO_TEMPORAL_PORT: port.default(7233),
   AWO_TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
-  CLAUDE_CLI_PATH: z.string().min(1).default('claude'),
-  CLAUDE_CLI_MODEL: z.string().min(1).default('sonnet'),
+  TEMPORAL_CLI_PATH: executable.optional(),
+  CLAUDE_CLI_PATH: executable.default('claude'),
+  CLAUDE_CLI_MODEL: noWhitespace.default('sonnet'),
   CLAUDE_CLI_MAX_TURNS: positiveInt.optional(),
   CLAUDE_CLI_SKIP_PERMISSIONS: booleanFromString.default(true),
   AGENT_WORK_ORDER_TIMEOUT: positiveInt.default(3600),
-  AGENT_WORK_ORDER_COMMANDS_DIR: z.string().min(1).default('.claude/commands/agent-work-orders'),
-  GITHUB_TOKEN: z.string().min(1).optional(),
-  GH_TOKEN: z.string().min(1).optional(),
+  AGENT_WORK_ORDER_COMMANDS_DIR: z.string().default('.claude/commands/agent-work-orders'),
+  // A token pasted from a file often carries its line break, which would fail every GitHub call far from here.
+  GITHUB_TOKEN: noWhitespace.optional(),
+  GH_TOKEN: noWhitespace.optional(),
   GITHUB_API_URL: httpUrl.default('https://api.github.com'),
   GITHUB_SERVER_URL: httpUrl.default('https://github.com'),
   AWO_MAX_CONCURRENT: positiveInt.default(5),
   AWO_RETENTION_DAYS: positiveInt.default(7),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Set: settings and configured repositories live in PostgreSQL; unset: in a SQLite file under the config folder. */
+  AWO_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/[^\s/?#]+/, 'not a postgres:// or postgresql:// URL with a host')
+    .refine((value) => URL.canParse(value), 'not a postgres:// or postgresql:// URL with a host')
+    .optional(),
+  /** Encrypts stored credentials (AES-256-GCM); unset: a key file generated once under the config folder. */
+  AWO_SECRET_KEY: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'not 32 bytes in hex or base64')
+    .optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'not a log level' }).default('info'),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -60,32 +87,45 @@ export interface AppConfig extends Omit<RawConfig, 'GH_TOKEN'> {
   commandsDir: string;
 }
 
-export class ConfigError extends Error {}
-
 /** The service's own root: commands and tools are found relative to it, not to the caller's cwd. */
 export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
+/** Checked here rather than at the first work order, which would fail an hour after a typo. */
+function existingCommandsDir(value: string, raw: string | undefined): string {
+  const dir = path.resolve(projectRoot, value);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    throw invalidVariable('AGENT_WORK_ORDER_COMMANDS_DIR', raw ?? value, `no such folder (${dir})`);
+  }
+  if (!isDirectory) throw invalidVariable('AGENT_WORK_ORDER_COMMANDS_DIR', raw ?? value, `not a folder (${dir})`);
+  return dir;
+}
+
+/** Reads and checks the configuration; a bad value throws a ConfigError whose message is one line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // An empty value is unset: `KEY=` lines in .env files and compose's `${KEY:-}` mean "use the default".
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
   const parsed = configSchema.safeParse(defined);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0] ?? 'environment');
-    const value = defined[variable];
-    const shown = value === undefined ? 'missing' : `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
-    throw new ConfigError(`${variable}=${/TOKEN|KEY|SECRET/.test(variable) ? '(hidden)' : shown} is invalid: ${issue.message}`);
+    const [issue, ...others] = parsed.error.issues;
+    const variable = String(issue!.path[0] ?? 'environment');
+    const error = invalidVariable(variable, defined[variable], issue!.message);
+    const otherVariables = [...new Set(others.map((other) => String(other.path[0])).filter((name) => name !== variable))];
+    if (otherVariables.length === 0) throw error;
+    throw new ConfigError(`${error.message} (also invalid: ${otherVariables.join(', ')})`, variable);
   }
   const { GH_TOKEN, ...raw } = parsed.data;
-  const home = path.resolve(raw.AWO_HOME);
-  const underHome = (override: string | undefined, seed: string) => path.resolve(home, override ?? seed);
+  const layout = resolveHomeLayout(defined, raw.AWO_HOME);
   return {
     ...raw,
     GITHUB_TOKEN: raw.GITHUB_TOKEN ?? GH_TOKEN,
-    AWO_HOME: home,
-    repositoryDir: underHome(raw.AWO_REPOSITORY_DIR, 'repositories'),
-    workOrderDir: underHome(raw.AWO_WORK_ORDER_DIR, 'work-orders'),
-    configDir: underHome(raw.AWO_CONFIG_DIR, 'config'),
-    temporalDir: path.join(home, 'temporal'),
-    commandsDir: path.resolve(projectRoot, raw.AGENT_WORK_ORDER_COMMANDS_DIR),
+    AWO_HOME: layout.home,
+    repositoryDir: layout.repositoryDir,
+    workOrderDir: layout.workOrderDir,
+    configDir: layout.configDir,
+    temporalDir: layout.temporalDir,
+    commandsDir: existingCommandsDir(raw.AGENT_WORK_ORDER_COMMANDS_DIR, defined.AGENT_WORK_ORDER_COMMANDS_DIR),
   };
 }

@@ -1,26 +1,89 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/activity-deps.js';
 import { buildAgentEnv } from '../src/agent/agent-env.js';
+import type { AgentExecutor } from '../src/agent/agent-types.js';
 import { ClaudeCodeExecutor } from '../src/agent/claude-executor.js';
 import { WorkOrderArtifacts } from '../src/artifacts/work-order-artifacts.js';
 import type { AppConfig } from '../src/config.js';
 import { GitHubClient } from '../src/github/github-client.js';
 import type { Logger } from '../src/logger.js';
 import { SandboxManager } from '../src/sandbox/sandbox-manager.js';
+import { openConfigurationServices } from '../src/settings/configuration-services.js';
+import { SecretDecryptionError } from '../src/settings/secret-box.js';
+import { type SettingsReader, StoredValueInvalidError } from '../src/settings/settings-service.js';
 
-/** The real services behind the activities of one worker host. */
-/** `env` is what the agent's allow-listed environment is taken from (the process's own unless a test says otherwise). */
-export function createActivityDeps(config: AppConfig, logger: Logger, hostTaskQueue: string, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
+/**
+ * The real services behind the activities of one worker host. `env` is what the agent's allow-listed environment is
+ * taken from and what tells an environment variable from a stored setting (the process's own unless a test says
+ * otherwise). `settings` defaults to the configuration store of `config`, opened on first use.
+ */
+export function createActivityDeps(
+  config: AppConfig,
+  logger: Logger,
+  hostTaskQueue: string,
+  env: NodeJS.ProcessEnv = process.env,
+  settings: SettingsReader = lazySettingsReader(config, env, logger),
+): ActivityDeps {
+  const agentSettings = () => readSetting(() => settings.agentSettings());
   return {
     logger,
     hostTaskQueue,
     sandboxes: new SandboxManager({ repositoryDir: config.repositoryDir, workOrderDir: config.workOrderDir, logger }),
     artifacts: new WorkOrderArtifacts(config.workOrderDir),
-    agent: new ClaudeCodeExecutor(config.CLAUDE_CLI_PATH),
+    agent: settingsAwareExecutor(async () => (await agentSettings()).cliPath),
     githubServerUrl: config.GITHUB_SERVER_URL,
-    githubToken: () => config.GITHUB_TOKEN,
+    // Per call, from the effective settings: a token or model saved through the API applies to the next activity.
+    githubToken: () => readSetting(() => settings.githubToken()),
     github: (token) => new GitHubClient({ apiUrl: config.GITHUB_API_URL, token }),
-    agentSettings: () => ({ model: config.CLAUDE_CLI_MODEL, maxTurns: config.CLAUDE_CLI_MAX_TURNS, skipPermissions: config.CLAUDE_CLI_SKIP_PERMISSIONS }),
+    agentSettings: async () => ({
+      model: (await agentSettings()).model,
+      maxTurns: config.CLAUDE_CLI_MAX_TURNS,
+      skipPermissions: config.CLAUDE_CLI_SKIP_PERMISSIONS,
+    }),
     agentEnv: () => buildAgentEnv(env),
     commandsDir: config.commandsDir,
+  };
+}
+
+/** The store is opened once per worker process, when an activity first needs a setting, and kept open. */
+function lazySettingsReader(config: AppConfig, env: NodeJS.ProcessEnv, logger: Logger): SettingsReader {
+  let opened: Promise<SettingsReader> | undefined;
+  const open = () => {
+    opened ??= openConfigurationServices(config, env, logger).then(
+      (services) => services.settings,
+      (error: unknown) => {
+        // Not cached: a database that was down at the first call may be up at the next.
+        opened = undefined;
+        throw error;
+      },
+    );
+    return opened;
+  };
+  return {
+    githubToken: async () => (await open()).githubToken(),
+    agentSettings: async () => (await open()).agentSettings(),
+  };
+}
+
+/**
+ * A credential the current key cannot open, or a stored value that is no longer valid, will not fix itself on retry:
+ * the work order fails at once with the message that says what to do. A store that is unreachable is retried.
+ */
+async function readSetting<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof SecretDecryptionError || error instanceof StoredValueInvalidError) {
+      throw ApplicationFailure.nonRetryable(error.message, error.name);
+    }
+    throw error;
+  }
+}
+
+/** The CLI path is a setting too, so each run uses the path in effect when it starts. */
+function settingsAwareExecutor(cliPath: () => Promise<string>): AgentExecutor {
+  return {
+    run: async (request) => new ClaudeCodeExecutor(await cliPath()).run(request),
+    version: async () => new ClaudeCodeExecutor(await cliPath()).version(),
   };
 }

@@ -1,35 +1,56 @@
-import { mkdir } from 'node:fs/promises';
+import 'reflect-metadata';
+import { type ApiServerHandle, startApiServer } from '../api/api-server.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
-import { createNativeConnection } from './connection.js';
+import { connectClient, createNativeConnection } from './connection.js';
 import { ensureTemporalServer } from './temporal-server.js';
 import { createWorkOrderWorkers } from './worker.js';
 import { installWorkerRuntime } from './worker-runtime.js';
 
-/** `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set) and the worker, in one process. */
+/**
+ * `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the worker and the API, in one
+ * process. Ctrl-C / SIGTERM stops them in reverse order: the API first (no new work orders), then the worker, then the
+ * server.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   installWorkerRuntime(rootLogger);
-  for (const dir of [config.AWO_HOME, config.repositoryDir, config.workOrderDir, config.configDir]) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-  }
+  await prepareHome(config, rootLogger);
   const server = await ensureTemporalServer(config, rootLogger);
   const connection = await createNativeConnection(server.address);
   const workers = await createWorkOrderWorkers({ config, connection, logger: rootLogger });
   const running = workers.run();
-  console.log(`Temporal server: ${server.address}${server.uiUrl ? `  (Web UI ${server.uiUrl})` : ''}`);
-  console.log(`Worker: task queues ${workers.sharedTaskQueue}, ${workers.hostTaskQueue}`);
+  const temporalClient = await connectClient({ ...config, TEMPORAL_ADDRESS: server.address });
 
   let stopping = false;
+  let api: ApiServerHandle | null = null;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     rootLogger.info({ event: 'service_shutdown_requested', signal }, 'service_shutdown_requested');
+    await api?.close().catch((error: unknown) => rootLogger.error({ event: 'service_api_stop_failed', error: String(error) }, 'service_api_stop_failed'));
     await workers.shutdown();
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    api = await startApiServer({ config, temporalClient: temporalClient.client, logger: rootLogger });
+  } catch (error) {
+    await stop('start-failure');
+    await running.catch(() => undefined);
+    await temporalClient.connection.close();
+    await connection.close();
+    await server.stop();
+    throw error;
+  }
+  console.log(`Temporal server: ${server.address}${server.uiUrl ? `  (Web UI ${server.uiUrl})` : ''}`);
+  console.log(`Worker: task queues ${workers.sharedTaskQueue}, ${workers.hostTaskQueue}`);
+  console.log(`API: ${api.url}/api/agent-work-orders  (OpenAPI ${api.url}/docs, health ${api.url}/health)`);
+
   await running;
+  await temporalClient.connection.close();
   await connection.close();
   await server.stop();
   rootLogger.info({ event: 'service_service_stopped' }, 'service_service_stopped');

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config.js';
+import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
 import { createNativeConnection, temporalAddress } from './connection.js';
 import { createWorkOrderWorkers } from './worker.js';
@@ -8,6 +9,7 @@ import { installWorkerRuntime } from './worker-runtime.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   installWorkerRuntime(rootLogger);
+  await prepareHome(config, rootLogger);
   const connection = await createNativeConnection(temporalAddress(config));
   const workers = await createWorkOrderWorkers({ config, connection, logger: rootLogger });
   rootLogger.info({ event: 'worker_worker_started', address: temporalAddress(config), shared_task_queue: workers.sharedTaskQueue, host_task_queue: workers.hostTaskQueue }, 'worker_worker_started');

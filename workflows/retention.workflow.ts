@@ -7,6 +7,7 @@ type RetentionActivities = ReturnType<typeof createRetentionActivities>;
 export interface RetentionCleanupInput {
   /** The host whose AWO_HOME is cleaned: every activity runs on its queue, where its folders are. */
   hostTaskQueue: string;
+  /** AWO_RETENTION_DAYS when the worker started; the host's current setting, if it has one, wins. */
   retentionDays: number;
 }
 
@@ -30,14 +31,15 @@ export async function retentionCleanupWorkflow(input: RetentionCleanupInput): Pr
     retry: { maximumAttempts: 3, initialInterval: '5s' },
   });
 
+  const retentionDays = await host.effectiveRetentionDays({ scheduledDays: input.retentionDays });
   // Workflow time is recorded in history, so a replay computes the same cutoff.
   const startedAt = new Date();
-  const cutoff = new Date(startedAt.getTime() - input.retentionDays * dayMs).toISOString();
+  const cutoff = new Date(startedAt.getTime() - retentionDays * dayMs).toISOString();
   const report: RetentionReport = {
     startedAt: startedAt.toISOString(),
     finishedAt: startedAt.toISOString(),
     hostTaskQueue: input.hostTaskQueue,
-    retentionDays: input.retentionDays,
+    retentionDays,
     cutoff,
     removed: [],
     kept: [],
@@ -69,7 +71,7 @@ export async function retentionCleanupWorkflow(input: RetentionCleanupInput): Pr
   const { reportFile } = await host.recordRetentionReport({ report });
   setCurrentDetails(
     [
-      `**retention** on \`${input.hostTaskQueue}\`, older than ${input.retentionDays} days (before ${cutoff})`,
+      `**retention** on \`${input.hostTaskQueue}\`, older than ${retentionDays} days (before ${cutoff})`,
       `removed: ${report.removed.length}, kept: ${report.kept.length}, unpushed work: ${report.unpushed.length}`,
       `worktrees pruned: ${report.prunedWorktrees.length}, mirrors removed: ${report.removedMirrors.length}`,
       `report: ${reportFile}`,

@@ -18,14 +18,14 @@ export const maxUserRequestLength = 20_000;
 export const maxPromptLength = 20_000;
 const maxRepositoryUrlLength = 2_048;
 
-const repositoryUrlSchema = (serverUrl: string) =>
+export const repositoryUrlSchema = (serverUrl: string) =>
   z
     .string({ message: 'must be a string' })
     .max(maxRepositoryUrlLength, `must be at most ${maxRepositoryUrlLength} characters`)
     .superRefine(repositoryUrlRefinement(serverUrl));
 
 /** e2b and dagger are part of the contract's vocabulary but have no implementation: say so instead of "invalid". */
-const requestSandboxTypeSchema = z
+export const requestSandboxTypeSchema = z
   .enum(sandboxTypeNames, { message: `must be one of: ${implementedSandboxTypes.join(', ')}` })
   .superRefine((value, ctx) => {
     if (!implementedSandboxTypes.includes(value)) {
@@ -50,7 +50,7 @@ const githubIssueNumberSchema = z.union(
   { message: 'must be a positive whole number' },
 );
 
-const selectedCommandsSchema = z
+export const selectedCommandsSchema = z
   .array(workOrderStepSchema, { message: `must be a list of steps from: ${workOrderStepNames.join(', ')}` })
   .min(1, 'must name at least one step')
   .max(workOrderStepNames.length, `must name at most ${workOrderStepNames.length} steps`)

@@ -55,6 +55,14 @@ export class SandboxManager {
     this.options.logger.info({ agent_work_order_id: agentWorkOrderId, event: 'sandbox_sandbox_removed' }, 'sandbox_sandbox_removed');
   }
 
+  /**
+   * Runs `work` while no sandbox of this manager is being created in or removed from the mirror: retention uses it so
+   * a mirror it judged unused is not deleted under a work order that is just setting up its worktree.
+   */
+  withMirrorLock<T>(mirrorPath: string, work: () => Promise<T>): Promise<T> {
+    return this.mirrorLock.run(mirrorPath, work);
+  }
+
   private async createWorktree(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
     const mirrorPath = this.mirrorPathFor(request);
     return this.mirrorLock.run(mirrorPath, async () => {

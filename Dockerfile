@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# The service image: API, worker and the one-shot Temporal setup all run from it (docker-compose.yml picks the entry
+# point). Debian, not Alpine: Temporal's native Core bridge is built for glibc and does not load on musl.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# Compile, then drop the dev dependencies so the runtime stage copies production modules only.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+# Keep in step with @anthropic-ai/claude-code in package-lock.json (test/unit/deploy/compose.spec.ts checks it): the
+# stream-json behaviour the service relies on was verified on that version.
+ARG CLAUDE_CODE_VERSION=2.1.197
+# git: sandboxes, commits and pushes; ca-certificates: HTTPS to GitHub and the model API.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends git ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+# The CLI's native binary comes in a platform package (an optional dependency), so no install script is needed.
+RUN npm install -g --no-audit --no-fund "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}" \
+  && npm cache clean --force \
+  && claude --version
+# Agents commit in the sandboxes; a fallback identity (GIT_AUTHOR_* / GIT_COMMITTER_* in .env override it).
+RUN git config --system user.name "Agent Work Orders" \
+  && git config --system user.email "agent-work-orders@localhost"
+# A fixed uid, so files on the named volumes keep one owner across rebuilds.
+RUN groupadd --system --gid 10001 awo \
+  && useradd --system --uid 10001 --gid awo --create-home --home-dir /home/awo --shell /usr/sbin/nologin awo \
+  && install -d -m 0700 -o awo -g awo /data /data/repositories /data/work-orders /data/config /data/temporal
+# Named volumes start as copies of these folders, so they are created owned by awo with mode 0700.
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    AWO_HOME=/data \
+    AWO_HOST=0.0.0.0
+COPY --from=build --chown=root:root /app/package.json /app/package-lock.json ./
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/scripts ./scripts
+COPY --from=build --chown=root:root /app/.claude/commands ./.claude/commands
+
+USER awo
+EXPOSE 8888
+CMD ["node", "dist/api/main.js"]

@@ -1,0 +1,48 @@
+/**
+ * Errors the API's services throw; `ApiExceptionFilter` maps each to its HTTP status, once, at the edge. Every message
+ * names the field or the reason, so a 4xx body tells the caller what to change.
+ */
+export interface FieldIssue {
+  /** Dotted path of the offending field (`repository_url`, `selected_commands.1`), or `body` for the whole body. */
+  field: string;
+  message: string;
+  /** A machine-readable name for the rule, when the schema gives one (e.g. `host`, `credentials`, `not_implemented`). */
+  rule?: string;
+}
+
+export class RequestValidationError extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '));
+    this.name = 'RequestValidationError';
+  }
+}
+
+export class WorkOrderNotFoundError extends Error {
+  constructor(readonly agentWorkOrderId: string) {
+    super(`work order ${agentWorkOrderId} not found`);
+    this.name = 'WorkOrderNotFoundError';
+  }
+}
+
+/** The work order has ended (or is ending): it can no longer take prompts or be cancelled. */
+export class WorkOrderEndedError extends Error {
+  constructor(
+    readonly agentWorkOrderId: string,
+    readonly status: string,
+    action: string,
+  ) {
+    super(`work order ${agentWorkOrderId} has ended (${status}); it cannot ${action}`);
+    this.name = 'WorkOrderEndedError';
+  }
+}
+
+/** A dependency (Temporal, GitHub) did not answer: a 503 the caller may retry, without internals in the body. */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DependencyUnavailableError';
+  }
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import type { Logger } from '../../src/logger.js';
+import { DependencyUnavailableError, type FieldIssue, RequestValidationError, WorkOrderEndedError, WorkOrderNotFoundError } from './api-errors.js';
+
+/** The body of every error answer: `detail` as in Archon's (FastAPI) API, plus the offending fields for a 422. */
+export interface ApiErrorBody {
+  status_code: number;
+  detail: string;
+  errors?: FieldIssue[];
+  /** For a 500: the id under which the error was logged, so an operator can find it. */
+  error_id?: string;
+}
+
+/**
+ * The one place errors become HTTP answers. Domain errors keep their message (it names the field or the reason);
+ * anything unexpected is logged and answered with a bare 500 that carries no stack, path or token.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<ServerResponse>();
+    const body = this.toBody(exception);
+    if (response.headersSent) {
+      // An SSE stream that failed after it began: the status is gone, only closing is left.
+      response.end();
+      return;
+    }
+    response.writeHead(body.status_code, { 'content-type': 'application/json; charset=utf-8' });
+    response.end(JSON.stringify(body));
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (exception instanceof RequestValidationError) {
+      return { status_code: HttpStatus.UNPROCESSABLE_ENTITY, detail: exception.message, errors: exception.issues };
+    }
+    if (exception instanceof WorkOrderNotFoundError) return { status_code: HttpStatus.NOT_FOUND, detail: exception.message };
+    if (exception instanceof WorkOrderEndedError) return { status_code: HttpStatus.CONFLICT, detail: exception.message };
+    if (exception instanceof DependencyUnavailableError) {
+      this.logger.warn({ event: 'api_dependency_unavailable', dependency: exception.dependency, error: exception.message }, 'api_dependency_unavailable');
+      return { status_code: HttpStatus.SERVICE_UNAVAILABLE, detail: exception.message };
+    }
+    const status = httpStatusOf(exception);
+    if (status !== undefined && status < 500) return { status_code: status, detail: clientErrorDetail(exception, status) };
+
+    const errorId = randomUUID();
+    this.logger.error(
+      { event: 'api_request_failed', error_id: errorId, error: exception instanceof Error ? exception.message : String(exception), stack: exception instanceof Error ? exception.stack : undefined },
+      'api_request_failed',
+    );
+    return { status_code: HttpStatus.INTERNAL_SERVER_ERROR, detail: 'internal error; see the service log for this error_id', error_id: errorId };
+  }
+}
+
+/** Nest's HttpExceptions, and the body parser's errors (payload too large, malformed JSON), which carry `status`. */
+function httpStatusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status ?? (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+function clientErrorDetail(exception: unknown, status: number): string {
+  const type = (exception as { type?: unknown }).type;
+  if (type === 'entity.too.large') return 'body: the request body is too large';
+  if (type === 'entity.parse.failed') return 'body: the request body is not valid JSON';
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return 'body: unsupported encoding or charset';
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+    if (Array.isArray(message)) return message.map(String).join('; ');
+  }
+  return status === 404 ? 'not found' : 'bad request';
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { AppConfig } from '../../src/config.js';
+import type { GitHubClient, RepositoryVerification } from '../../src/github/github-client.js';
+import { parseRepositoryUrl } from '../../src/github/repository-url.js';
+import { type VerifyRepositoryRequest, verifyRepositoryRequestSchema } from '../../src/models/work-order-request.js';
+import { APP_CONFIG, GITHUB_CLIENT } from '../core/api-tokens.js';
+import { repositoryVerificationSchema } from './github.dto.js';
+import { openApiSchema } from '../core/openapi.js';
+import { configuredBodyPipe } from '../core/schema-validation.pipe.js';
+import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';
+
+const VerifyRepositoryRequestPipe = configuredBodyPipe((config) => verifyRepositoryRequestSchema(config.GITHUB_SERVER_URL));
+
+@ApiTags('github')
+@Controller(`${workOrdersRoutePrefix}/github`)
+export class GitHubController {
+  constructor(
+    @Inject(GITHUB_CLIENT) private readonly github: GitHubClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('verify-repository')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Check that the configured token can see a repository' })
+  @ApiBody({ schema: openApiSchema(verifyRepositoryRequestSchema('https://github.com')) })
+  @ApiOkResponse({ standardSchema: repositoryVerificationSchema })
+  @ApiResponse({ status: 422, description: 'the URL is not a repository URL on GITHUB_SERVER_URL' })
+  verifyRepository(@Body(VerifyRepositoryRequestPipe) request: VerifyRepositoryRequest): Promise<RepositoryVerification> {
+    return this.github.verifyRepository(parseRepositoryUrl(request.repository_url, this.config.GITHUB_SERVER_URL));
+  }
+}

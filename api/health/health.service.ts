@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import { execa } from 'execa';
+import type { AppConfig } from '../../src/config.js';
+import { APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT } from '../core/api-tokens.js';
+
+export interface DependencyHealth {
+  healthy: boolean;
+  /** What was found (a version, a poller count) or why it is unhealthy. */
+  detail: string;
+}
+
+export interface HealthReport {
+  status: 'healthy' | 'degraded';
+  service: string;
+  version: string;
+  dependencies: { temporal: DependencyHealth; worker: DependencyHealth; claude_cli: DependencyHealth; git: DependencyHealth };
+  /** One line per unhealthy dependency; empty when healthy. */
+  reasons: string[];
+}
+
+// Proto enum values (TASK_QUEUE_KIND_NORMAL, TASK_QUEUE_TYPE_WORKFLOW); @temporalio/proto is not a direct dependency.
+const taskQueueKindNormal = 1;
+const taskQueueTypeWorkflow = 1;
+const checkTimeoutMs = 5_000;
+/** Worker pollers re-poll about every minute while idle; one not seen for longer than this is gone. */
+const pollerFreshMs = 150_000;
+/** Spawning the CLIs on every probe would make /health expensive; their versions change only with a deployment. */
+const cliCacheMs = 60_000;
+
+@Injectable()
+export class HealthService {
+  private readonly cliChecks = new Map<string, { at: number; result: Promise<DependencyHealth> }>();
+
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SERVICE_VERSION) private readonly version: string,
+  ) {}
+
+  async report(): Promise<HealthReport> {
+    const [temporalHealth, worker, claudeCli, git] = await Promise.all([
+      this.checkTemporal(),
+      this.checkWorker(),
+      this.checkCli('claude_cli', this.config.CLAUDE_CLI_PATH),
+      this.checkCli('git', 'git'),
+    ]);
+    const dependencies = { temporal: temporalHealth, worker, claude_cli: claudeCli, git };
+    const reasons = Object.entries(dependencies)
+      .filter(([, health]) => !health.healthy)
+      .map(([name, health]) => `${name}: ${health.detail}`);
+    return { status: reasons.length === 0 ? 'healthy' : 'degraded', service: 'agent-work-orders', version: this.version, dependencies, reasons };
+  }
+
+  private async checkTemporal(): Promise<DependencyHealth> {
+    try {
+      const info = await this.client.withDeadline(Date.now() + checkTimeoutMs, () => this.client.workflowService.getSystemInfo({}));
+      return { healthy: true, detail: `reachable, server ${info.serverVersion || 'version unknown'}, namespace ${this.config.TEMPORAL_NAMESPACE}` };
+    } catch (error) {
+      return { healthy: false, detail: `not reachable: ${firstLine(error)}` };
+    }
+  }
+
+  private async checkWorker(): Promise<DependencyHealth> {
+    const queue = this.config.AWO_TASK_QUEUE;
+    try {
+      const response = await this.client.withDeadline(Date.now() + checkTimeoutMs, () =>
+        this.client.workflowService.describeTaskQueue({
+          namespace: this.config.TEMPORAL_NAMESPACE,
+          taskQueue: { name: queue, kind: taskQueueKindNormal },
+          taskQueueType: taskQueueTypeWorkflow,
+        }),
+      );
+      const now = Date.now();
+      const fresh = (response.pollers ?? []).filter((poller) => {
+        const seconds = Number(poller.lastAccessTime?.seconds ?? 0);
+        return now - seconds * 1000 < pollerFreshMs;
+      });
+      return fresh.length > 0
+        ? { healthy: true, detail: `${fresh.length} poller(s) on task queue ${queue}` }
+        : { healthy: false, detail: `no worker is polling task queue ${queue}; work orders will wait until one starts` };
+    } catch (error) {
+      return { healthy: false, detail: `task queue ${queue} could not be described: ${firstLine(error)}` };
+    }
+  }
+
+  private checkCli(name: string, command: string): Promise<DependencyHealth> {
+    const cached = this.cliChecks.get(name);
+    if (cached && Date.now() - cached.at < cliCacheMs) return cached.result;
+    const result = execa(command, ['--version'], { timeout: 15_000, reject: false }).then(
+      (outcome): DependencyHealth =>
+        outcome.exitCode === 0
+          ? { healthy: true, detail: outcome.stdout.trim().split('\n')[0] ?? 'present' }
+          : { healthy: false, detail: `${command} --version failed: ${outcome.failed && outcome.exitCode === undefined ? 'not found or not runnable' : `exit code ${outcome.exitCode}`}` },
+    );
+    this.cliChecks.set(name, { at: Date.now(), result });
+    return result;
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { settingNames } from '../../src/settings/settings-schema.js';
+import type { SettingsView, SettingView } from '../../src/settings/settings-service.js';
+
+const settingSourceSchema = z.enum(['env', 'stored', 'default']);
+
+const settingViewSchema = z
+  .object({
+    value: z.union([z.string(), z.number()]).nullable().meta({ description: 'the value in effect; the GitHub token masked (ghp_…abcd)' }),
+    source: settingSourceSchema,
+    env_variable: z.string(),
+    stored: z.boolean(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'SettingView' }) satisfies z.ZodType<SettingView>;
+
+export const settingsViewSchema = z
+  .object(Object.fromEntries(settingNames.map((name) => [name, settingViewSchema])) as Record<keyof SettingsView, typeof settingViewSchema>)
+  .meta({ id: 'Settings' }) satisfies z.ZodType<SettingsView>;
+
+/** `POST .../settings/test-github`: an optional token to try before saving it; without one, the token in effect. */
+export const testGitHubRequestSchema = z
+  .strictObject({ github_token: z.string().regex(/^[\x21-\x7e]{8,255}$/, 'must be 8-255 printable characters without spaces').optional() }, { message: 'must be a JSON object' })
+  .optional()
+  .transform((body) => body ?? {});
+export type TestGitHubRequest = z.output<typeof testGitHubRequestSchema>;
+
+export const gitHubConnectionTestSchema = z
+  .object({
+    ok: z.boolean(),
+    api_url: z.string(),
+    api_reachable: z.boolean(),
+    token_configured: z.boolean(),
+    token_source: z.enum(['env', 'stored', 'default', 'request']),
+    token: z.string().nullable().meta({ description: 'masked' }),
+    token_valid: z.boolean().nullable().meta({ description: 'null when there is no token or GitHub could not say' }),
+    login: z.string().nullable(),
+    error_message: z.string().nullable(),
+  })
+  .meta({ id: 'GitHubConnectionTest' });
+export type GitHubConnectionTest = z.infer<typeof gitHubConnectionTestSchema>;
+
+export const claudeCliTestSchema = z
+  .object({
+    ok: z.boolean(),
+    cli_path: z.string(),
+    cli_path_source: settingSourceSchema,
+    resolved_path: z.string().nullable().meta({ description: 'the executable found on PATH or at the given path' }),
+    found: z.boolean(),
+    version: z.string().nullable(),
+    model: z.string(),
+    model_source: settingSourceSchema,
+    error_message: z.string().nullable(),
+  })
+  .meta({ id: 'ClaudeCliTest' });
+export type ClaudeCliTest = z.infer<typeof claudeCliTestSchema>;

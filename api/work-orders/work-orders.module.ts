@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { defaultLogStreamTimings, LOG_STREAM_TIMINGS, WorkOrderLogStreamService } from './work-order-log-stream.service.js';
+import { WorkOrderLogsService } from './work-order-logs.service.js';
+import { WorkOrderStateReader } from './work-order-state.reader.js';
+import { WorkOrdersController } from './work-orders.controller.js';
+import { WorkOrdersService } from './work-orders.service.js';
+
+@Module({
+  controllers: [WorkOrdersController],
+  providers: [
+    WorkOrdersService,
+    WorkOrderStateReader,
+    WorkOrderLogsService,
+    WorkOrderLogStreamService,
+    { provide: LOG_STREAM_TIMINGS, useValue: defaultLogStreamTimings },
+  ],
+  exports: [WorkOrderStateReader],
+})
+export class WorkOrdersModule {}

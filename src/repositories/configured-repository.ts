@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { repositoryUrlSchema, requestSandboxTypeSchema, selectedCommandsSchema } from '../models/work-order-request.js';
+import { defaultSelectedCommands, type SandboxType, type WorkOrderStep } from '../models/work-order.js';
+import type { RepositoryRow } from '../store/repositories-table.js';
+
+/**
+ * A repository an administrator configured, with the defaults a work order on it starts with. As stored, with the
+ * defaults typed: `repository_url` is normalized (https://host/owner/name, no `.git`, no trailing slash) and unique;
+ * `default_branch` comes from GitHub when verified, null until then.
+ */
+export type ConfiguredRepository = Omit<RepositoryRow, 'default_sandbox_type' | 'default_commands'> & {
+  default_sandbox_type: SandboxType;
+  default_commands: WorkOrderStep[];
+};
+
+const displayNameSchema = z
+  .string({ message: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .nullable();
+
+/** `POST .../repositories`; the URL rule depends on GITHUB_SERVER_URL, hence a factory. */
+export function addRepositoryRequestSchema(serverUrl: string) {
+  return z.strictObject(
+    {
+      repository_url: repositoryUrlSchema(serverUrl),
+      display_name: displayNameSchema.optional(),
+      default_sandbox_type: requestSandboxTypeSchema.default('git_worktree'),
+      default_commands: selectedCommandsSchema.default([...defaultSelectedCommands]),
+      /** Ask GitHub (with the effective token) whether the repository is reachable, and take its default branch. */
+      verify: z.boolean({ message: 'must be true or false' }).default(true),
+    },
+    { message: 'must be a JSON object' },
+  );
+}
+export type AddRepositoryRequest = z.output<ReturnType<typeof addRepositoryRequestSchema>>;
+
+/** `PATCH .../repositories/{id}`: the defaults and the display name; the URL is the identity and does not change. */
+export const updateRepositoryRequestSchema = z
+  .strictObject(
+    {
+      display_name: displayNameSchema.optional(),
+      default_sandbox_type: requestSandboxTypeSchema.optional(),
+      default_commands: selectedCommandsSchema.optional(),
+    },
+    { message: 'must be a JSON object' },
+  )
+  .refine((update) => Object.values(update).some((value) => value !== undefined), {
+    message: 'give at least one of display_name, default_sandbox_type, default_commands',
+  });
+export type UpdateRepositoryRequest = z.output<typeof updateRepositoryRequestSchema>;
+
+export const repositoryIdSchema = z.uuid({ message: 'must be a repository id (a UUID)' });

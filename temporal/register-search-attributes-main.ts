@@ -1,0 +1,47 @@
+import { Connection } from '@temporalio/client';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { rootLogger } from '../src/logger.js';
+import { temporalAddress } from './connection.js';
+import { prepareNamespace } from './namespace-setup.js';
+
+/** Closed work orders stay listable at least this long, and never less than their files are kept. */
+const minimumNamespaceRetentionDays = 30;
+const connectTimeoutMs = 120_000;
+
+async function connectWhenUp(address: string): Promise<Connection> {
+  const deadline = Date.now() + connectTimeoutMs;
+  for (;;) {
+    try {
+      return await Connection.connect({ address });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      rootLogger.warn({ event: 'temporal_connection_retried', address, error: error instanceof Error ? error.message : String(error) }, 'temporal_connection_retried');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+/**
+ * One-shot set-up of a Temporal server run elsewhere (docker compose's `setup` service): waits for it, registers the
+ * namespace and the work-order search attributes, and exits 0, so the API and workers start on a ready server.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const address = temporalAddress(config);
+  const connection = await connectWhenUp(address);
+  try {
+    const retentionDays = Math.max(minimumNamespaceRetentionDays, config.AWO_RETENTION_DAYS);
+    const result = await prepareNamespace(connection, config.TEMPORAL_NAMESPACE, { retentionDays, logger: rootLogger });
+    console.log(
+      `Temporal ${address}, namespace ${config.TEMPORAL_NAMESPACE}: ${result.namespaceCreated ? `registered (retention ${retentionDays} days)` : 'already there'}; ` +
+        `search attributes ${result.added.length > 0 ? `added: ${result.added.join(', ')}` : 'already registered'}`,
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : `Temporal setup failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+import type { AgentWorkOrder } from '../../src/models/work-order.js';
+import { createBranchRule, gate, planningRule } from '../utils/scripted-steps.js';
+import { waitFor, WorkOrderHarness } from '../utils/work-order-harness.js';
+import { ApiClient } from './http-client.js';
+import { type ServiceProcess, spawnService } from './service-process.js';
+
+const prefix = '/api/agent-work-orders';
+
+/**
+ * The separate entry points (`npm run start:worker`, `npm run start:api`): the API keeps no state of its own, so a
+ * restarted API process still reports a running work order, and its final result, from Temporal.
+ */
+describe('API restarted while a work order runs', () => {
+  const harness = new WorkOrderHarness({ inProcessWorker: false });
+  let worker: ServiceProcess;
+  const apis: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    await harness.start();
+    worker = await spawnService(harness, 'worker');
+  });
+
+  afterAll(async () => {
+    for (const api of apis) await api.stop();
+    await worker?.stop();
+    await harness.stop();
+  });
+
+  it('reports the running work order and then its final result from a new API process', async () => {
+    const hold = gate();
+    harness.model.setRules([createBranchRule('feat/survivor'), planningRule('PRPs/plan.md', { holdUntil: hold.promise })]);
+    const repository = await harness.createRepository('restarted');
+
+    const first = await spawnService(harness, 'api');
+    apis.push(first);
+    const created = await new ApiClient(first.url).post<{ agent_work_order_id: string }>(prefix, {
+      repository_url: repository.htmlUrl,
+      user_request: 'Plan a feature',
+      workflow_type: 'agent_workflow_plan',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.agent_work_order_id;
+    await waitFor(() => harness.model.sawText('# Planning'), 'the planning step to reach the model');
+
+    expect(await first.stop()).toBe(0);
+    const second = await spawnService(harness, 'api');
+    apis.push(second);
+    const api = new ApiClient(second.url);
+
+    const running = await api.get<AgentWorkOrder>(`${prefix}/${id}`);
+    expect(running.status).toBe(200);
+    expect(running.body).toMatchObject({ agent_work_order_id: id, status: 'running', current_step: 'planning', git_branch_name: 'feat/survivor' });
+    const listed = await api.get<AgentWorkOrder[]>(`${prefix}/?status=running`);
+    expect(listed.body.map((workOrder) => workOrder.agent_work_order_id)).toEqual([id]);
+
+    hold.open();
+    const finished = await waitFor(async () => {
+      const answer = await api.get<AgentWorkOrder>(`${prefix}/${id}`);
+      return answer.body.status === 'running' ? null : answer.body;
+    }, 'the work order to finish', 120_000);
+    expect(finished).toMatchObject({ status: 'completed', current_phase: 'finished', git_branch_name: 'feat/survivor', selected_commands: ['create-branch', 'planning'] });
+    const steps = await api.get<{ steps: { step: string; success: boolean }[] }>(`${prefix}/${id}/steps`);
+    expect(steps.body.steps.map((step) => [step.step, step.success])).toEqual([
+      ['create-branch', true],
+      ['planning', true],
+    ]);
+  });
+});

@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Structural checks of docker-compose.yml and the Dockerfile, for machines without a Docker engine. Each returns
+ * the problems it found, so a test can show that a broken file is caught, not only that the real one passes.
+ */
+
+export interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  container_name?: string;
+  ports?: unknown[];
+  restart?: string;
+  env_file?: string | string[] | { path: string }[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  volumes?: (string | { source?: string; target?: string; type?: string })[];
+  depends_on?: Record<string, { condition?: string }> | string[];
+  healthcheck?: { test?: string[] | string; disable?: boolean };
+}
+
+export interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+export const requiredServices = ['postgresql', 'temporal', 'temporal-ui', 'setup', 'api', 'worker'];
+/** The services built from this repository that read the service's configuration. */
+export const ownServices = ['setup', 'api', 'worker'];
+export const dataVolumes = ['repositories', 'work-orders', 'config'];
+
+/**
+ * Names the compose file or .env.example may carry that are not in the config schema, and why: the agent's own
+ * variables (passed through to Claude Code and git), and those compose alone reads.
+ */
+export const allowedPrefixes = ['ANTHROPIC_', 'CLAUDE_CODE_', 'GIT_AUTHOR_', 'GIT_COMMITTER_'];
+export const composeOnlyVariables = [
+  'POSTGRES_USER',
+  'POSTGRES_PASSWORD',
+  'POSTGRES_VERSION',
+  'TEMPORAL_VERSION',
+  'TEMPORAL_UI_VERSION',
+  'TEMPORAL_HOST_PORT',
+  'TEMPORAL_UI_HOST_PORT',
+  'PUBLISH_ADDRESS',
+];
+
+const oneShot = (service: ComposeService) => service.restart === 'no';
+
+export function environmentNames(service: ComposeService): string[] {
+  const { environment } = service;
+  if (!environment) return [];
+  return Array.isArray(environment) ? environment.map((entry) => entry.split('=')[0]!) : Object.keys(environment);
+}
+
+function environmentValue(service: ComposeService, name: string): string | undefined {
+  const { environment } = service;
+  if (!environment) return undefined;
+  if (Array.isArray(environment)) return environment.find((entry) => entry.startsWith(`${name}=`))?.slice(name.length + 1);
+  const value = environment[name];
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+/** Named-volume mounts as {volume: target}; bind mounts (./ or /) are left out. */
+export function namedMounts(service: ComposeService): Record<string, string> {
+  const mounts: Record<string, string> = {};
+  for (const volume of service.volumes ?? []) {
+    const [source, target] = typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target];
+    if (source && target && !source.startsWith('.') && !source.startsWith('/')) mounts[source] = target;
+  }
+  return mounts;
+}
+
+export function checkCompose(compose: ComposeFile, isConfigVariable: (name: string) => boolean): string[] {
+  const problems: string[] = [];
+  const { services } = compose;
+  for (const name of requiredServices) if (!services[name]) problems.push(`service ${name} is missing`);
+
+  for (const [name, service] of Object.entries(services)) {
+    const test = service.healthcheck?.test;
+    if (!oneShot(service) && (!test || test.length === 0 || service.healthcheck?.disable)) problems.push(`${name} runs on but has no health check`);
+    const dependsOn = service.depends_on ?? {};
+    if (Array.isArray(dependsOn)) {
+      if (dependsOn.length > 0) problems.push(`${name}: depends_on without conditions only waits for a start, not for readiness`);
+      continue;
+    }
+    for (const [dependency, { condition } = {}] of Object.entries(dependsOn)) {
+      const target = services[dependency];
+      if (!target) problems.push(`${name} depends on an unknown service ${dependency}`);
+      else if (condition === 'service_healthy' && !target.healthcheck?.test) problems.push(`${name} waits for ${dependency} to be healthy, which has no health check`);
+      else if (condition === 'service_completed_successfully' && !oneShot(target)) problems.push(`${name} waits for ${dependency} to complete, which is not a one-shot (restart: "no")`);
+      else if (condition !== 'service_healthy' && condition !== 'service_completed_successfully') {
+        problems.push(`${name} depends on ${dependency} with condition ${condition ?? '(none)'}: expected service_healthy or service_completed_successfully`);
+      }
+    }
+  }
+
+  const dependency = (from: string, to: string, condition: string) => {
+    const dependsOn = services[from]?.depends_on;
+    if (!dependsOn || Array.isArray(dependsOn) || dependsOn[to]?.condition !== condition) problems.push(`${from} must wait for ${to} (${condition})`);
+  };
+  dependency('temporal', 'postgresql', 'service_healthy');
+  dependency('temporal-ui', 'temporal', 'service_healthy');
+  dependency('setup', 'temporal', 'service_healthy');
+  dependency('api', 'setup', 'service_completed_successfully');
+  dependency('worker', 'setup', 'service_completed_successfully');
+
+  const worker = services.worker;
+  if (worker?.container_name) problems.push('worker has a container_name, so --scale cannot start a second one');
+  if (worker?.ports?.length) problems.push('worker publishes ports, so a second replica would collide on them');
+
+  for (const volume of [...dataVolumes, 'postgresql-data']) {
+    if (!compose.volumes || !(volume in compose.volumes)) problems.push(`named volume ${volume} is not declared`);
+  }
+  const folderVariables: Record<string, string> = { repositories: 'AWO_REPOSITORY_DIR', 'work-orders': 'AWO_WORK_ORDER_DIR', config: 'AWO_CONFIG_DIR' };
+  for (const name of ['api', 'worker']) {
+    const service = services[name];
+    if (!service) continue;
+    const mounts = namedMounts(service);
+    for (const volume of dataVolumes) {
+      const target = mounts[volume];
+      if (!target) problems.push(`${name} does not mount the ${volume} volume`);
+      else if (environmentValue(service, folderVariables[volume]!) !== target) {
+        problems.push(`${name}: ${folderVariables[volume]} is not the ${volume} volume's mount point ${target}`);
+      }
+    }
+    const envFiles = [service.env_file ?? []].flat().map((entry) => (typeof entry === 'string' ? entry : entry.path));
+    if (!envFiles.includes('.env')) problems.push(`${name} does not read .env`);
+    if (!environmentValue(service, 'TEMPORAL_ADDRESS')) problems.push(`${name} does not name the compose Temporal server in TEMPORAL_ADDRESS`);
+  }
+  if (services.postgresql?.image && !services.postgresql.image.startsWith('postgres:')) problems.push('postgresql is not the official postgres image');
+  for (const name of ownServices) {
+    for (const variable of environmentNames(services[name] ?? {})) {
+      if (!isConfigVariable(variable) && !allowedPrefixes.some((prefix) => variable.startsWith(prefix))) {
+        problems.push(`${name} passes ${variable}, which is neither in the config schema nor on the allow-list`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** `dist/x/y.js` in a command → the `x/y.ts` source it is compiled from, which must exist. */
+export function missingEntryPoints(compose: ComposeFile, projectRoot: string): string[] {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(compose.services)) {
+    const words = [service.command ?? [], service.healthcheck?.test ?? []].flat().join(' ');
+    for (const [, compiled] of words.matchAll(/\bdist\/([\w/.-]+)\.js\b/g)) {
+      if (!fs.existsSync(path.join(projectRoot, `${compiled}.ts`))) problems.push(`${name} runs dist/${compiled}.js, but ${compiled}.ts does not exist`);
+    }
+  }
+  return problems;
+}
+
+/** `${NAME}`, `${NAME:-default}`, `${NAME:?error}` in the compose file; `$${...}` is an escaped, literal dollar. */
+export function interpolatedVariables(composeText: string): string[] {
+  return [...new Set([...composeText.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!))];
+}
+
+interface DockerfileStage {
+  from: string;
+}
+
+export function checkDockerfile(text: string, claudeCodeVersion: string): string[] {
+  const problems: string[] = [];
+  // Line continuations joined, comments dropped: one instruction per entry.
+  const instructions = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const args = new Map<string, string>();
+  const stages: DockerfileStage[] = [];
+  let user: string | undefined;
+  for (const instruction of instructions) {
+    const [keyword = '', ...rest] = instruction.split(/\s+/);
+    const body = rest.join(' ');
+    const upper = keyword.toUpperCase();
+    if (upper === 'ARG') {
+      const [name, value] = body.split('=');
+      if (name && value !== undefined) args.set(name, value.replace(/^"|"$/g, ''));
+    } else if (upper === 'FROM') {
+      const image = rest[0]!.replace(/\$\{(\w+)\}/g, (_, name: string) => args.get(name) ?? '');
+      stages.push({ from: image });
+      user = undefined;
+    } else if (upper === 'USER') {
+      user = body;
+    }
+  }
+  if (stages.length < 2) problems.push('not multi-stage: build and runtime should be separate stages');
+  for (const { from } of stages) {
+    if (/alpine/i.test(from)) problems.push(`FROM ${from}: Alpine (musl) cannot load Temporal's native bridge`);
+    else if (!/bookworm|bullseye|trixie|debian/i.test(from)) problems.push(`FROM ${from}: not a Debian-based image`);
+  }
+  if (!user || user === 'root' || user === '0' || user.startsWith('0:')) problems.push(`the runtime stage runs as ${user ?? 'root (no USER)'}`);
+  const runs = instructions.filter((line) => /^RUN\s/i.test(line)).join('\n');
+  if (!/apt-get install[^\n]*\bgit\b/.test(runs)) problems.push('git is not installed');
+  if (!/apt-get install[^\n]*\bca-certificates\b/.test(runs)) problems.push('ca-certificates is not installed');
+  const claudeInstall = /npm install -g[^\n]*@anthropic-ai\/claude-code@("?)(\$\{CLAUDE_CODE_VERSION\}|[\w.-]+)\1/.exec(runs);
+  if (!claudeInstall) problems.push('the Claude Code CLI is not installed globally with a pinned version');
+  else {
+    const version = claudeInstall[2]!.startsWith('${') ? args.get('CLAUDE_CODE_VERSION') : claudeInstall[2];
+    if (version !== claudeCodeVersion) problems.push(`Claude Code ${version} in the image, ${claudeCodeVersion} in package-lock.json`);
+  }
+  if (!/npm ci\b/.test(runs)) problems.push('dependencies are not installed with npm ci (the lock file)');
+  if (!/--omit=dev/.test(runs)) problems.push('dev dependencies are not left out of the runtime');
+  if (!/^ENV\s[^\n]*AWO_HOME=\/data\b/m.test(instructions.join('\n'))) problems.push('AWO_HOME is not /data');
+  if (!instructions.some((line) => /^WORKDIR\s+\/app$/i.test(line))) problems.push('WORKDIR is not /app');
+  if (!instructions.some((line) => /^COPY\s.*\.claude\/commands/i.test(line))) problems.push('the .claude/commands folder is not copied');
+  return problems;
+}
