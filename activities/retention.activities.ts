@@ -140,7 +140,8 @@ export function createRetentionActivities(deps: RetentionDeps) {
     async recordRetentionReport(input: { report: RetentionReport }): Promise<{ reportFile: string }> {
       const { report } = input;
       await mkdir(deps.reportDir, { recursive: true, mode: 0o700 });
-      const reportFile = path.join(deps.reportDir, `${report.startedAt.replace(/[:.]/g, '-')}.json`);
+      // Named by time and host: hosts that share a config volume (compose) keep their reports apart.
+      const reportFile = path.join(deps.reportDir, `${report.startedAt.replace(/[:.]/g, '-')}_${report.hostTaskQueue}.json`);
       await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
       const cutoffMs = Date.parse(report.cutoff);
       for (const entry of await readdirOrEmpty(deps.reportDir)) {
