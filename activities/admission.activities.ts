@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { type AdmissionQueue, admissionControllerId, admissionControllerWorkflowName, admissionRequestSignal } from '../workflows/admission-messages.js';
 
 export interface AdmissionDeps {
   client: Client;
   sharedTaskQueue: string;
   /** Read per request, so a changed limit applies to the next work order. */
-  maxConcurrent: () => number;
+  maxConcurrent: () => Promise<number>;
+  isWorkOrderOpen: (agentWorkOrderId: string) => Promise<boolean>;
 }
 
 export function createAdmissionActivities(deps: AdmissionDeps) {
@@ -14,7 +14,7 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
     /** Joins the line at the controller, starting the controller if this is the first work order to ask. */
     async requestAdmission(input: { agentWorkOrderId: string; submittedAt: string }): Promise<{ controllerId: string }> {
       const controllerId = admissionControllerId(deps.sharedTaskQueue);
-      const maxConcurrent = deps.maxConcurrent();
+      const maxConcurrent = await deps.maxConcurrent();
       const initial: AdmissionQueue = { maxConcurrent, admitted: [], waiting: [], submittedAt: {} };
       await deps.client.workflow.signalWithStart(admissionControllerWorkflowName, {
         workflowId: controllerId,
@@ -31,12 +31,7 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
     async listOpenWorkOrders(input: { agentWorkOrderIds: string[] }): Promise<string[]> {
       const open: string[] = [];
       for (const id of input.agentWorkOrderIds) {
-        try {
-          const description = await deps.client.workflow.getHandle(id).describe();
-          if (description.status.name === 'RUNNING') open.push(id);
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
+        if (await deps.isWorkOrderOpen(id)) open.push(id);
       }
       return open;
     },

@@ -46,7 +46,7 @@ export function createActivityDeps(
 }
 
 /** The store is opened once per worker process, when an activity first needs a setting, and kept open. */
-function lazySettingsReader(config: AppConfig, env: NodeJS.ProcessEnv, logger: Logger): SettingsReader {
+export function lazySettingsReader(config: AppConfig, env: NodeJS.ProcessEnv, logger: Logger): SettingsReader {
   let opened: Promise<SettingsReader> | undefined;
   const open = () => {
     opened ??= openConfigurationServices(config, env, logger).then(
@@ -62,6 +62,8 @@ function lazySettingsReader(config: AppConfig, env: NodeJS.ProcessEnv, logger: L
   return {
     githubToken: async () => (await open()).githubToken(),
     agentSettings: async () => (await open()).agentSettings(),
+    maxConcurrent: async () => (await open()).maxConcurrent(),
+    retentionDays: async () => (await open()).retentionDays(),
   };
 }
 

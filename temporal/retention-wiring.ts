@@ -3,6 +3,7 @@ import { type Client, WorkflowNotFoundError, type WorkflowExecutionStatusName } 
 import type { ActivityDeps } from '../activities/activity-deps.js';
 import type { RetentionDeps } from '../activities/retention.activities.js';
 import type { AppConfig } from '../src/config.js';
+import type { SettingsReader } from '../src/settings/settings-service.js';
 
 /** Statuses of a workflow run that will not change again; anything else (running, paused, unknown) counts as open. */
 const closedStatuses = new Set<WorkflowExecutionStatusName>(['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT', 'CONTINUED_AS_NEW']);
@@ -25,7 +26,7 @@ export function workOrderOpenProbe(client: Client): (agentWorkOrderId: string) =
 }
 
 /** Retention on this host shares the work-order activities' sandbox manager (and so its mirror lock). */
-export function createRetentionDeps(config: AppConfig, activityDeps: ActivityDeps, client: Client): RetentionDeps {
+export function createRetentionDeps(config: AppConfig, activityDeps: ActivityDeps, client: Client, settings: Pick<SettingsReader, 'retentionDays'>): RetentionDeps {
   return {
     logger: activityDeps.logger,
     sandboxes: activityDeps.sandboxes,
@@ -33,5 +34,7 @@ export function createRetentionDeps(config: AppConfig, activityDeps: ActivityDep
     repositoryDir: config.repositoryDir,
     reportDir: path.join(config.configDir, 'retention'),
     isWorkOrderOpen: workOrderOpenProbe(client),
+    // A retention period saved through the settings API applies at the next run, without recreating the schedule.
+    retentionDays: () => settings.retentionDays(),
   };
 }

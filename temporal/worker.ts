@@ -5,9 +5,9 @@ import { createActivities } from '../activities/create-activities.js';
 import { createRetentionActivities } from '../activities/retention.activities.js';
 import type { AppConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
-import { createActivityDeps } from './activity-wiring.js';
+import { createActivityDeps, lazySettingsReader } from './activity-wiring.js';
 import { ensureRetentionSchedule } from './retention-schedule.js';
-import { createRetentionDeps } from './retention-wiring.js';
+import { createRetentionDeps, workOrderOpenProbe } from './retention-wiring.js';
 import { hostTaskQueueName } from './task-queues.js';
 import { workOrderWorkflowBundle } from './workflow-bundle.js';
 
@@ -33,12 +33,15 @@ export async function createWorkOrderWorkers(options: {
   const { config, connection, logger } = options;
   const sharedTaskQueue = config.AWO_TASK_QUEUE;
   const hostTaskQueue = hostTaskQueueName(sharedTaskQueue, config.AWO_WORKER_HOST_ID);
-  const deps = createActivityDeps(config, logger, hostTaskQueue, options.env);
+  const env = options.env ?? process.env;
+  // One settings reader for every activity of this process: stored settings apply to the next work order.
+  const settings = lazySettingsReader(config, env, logger);
+  const deps = createActivityDeps(config, logger, hostTaskQueue, env, settings);
   // Activities that talk to Temporal itself (admission) share the worker's connection.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const activities = {
     ...createActivities(deps),
-    ...createAdmissionActivities({ client, sharedTaskQueue, maxConcurrent: () => config.AWO_MAX_CONCURRENT }),
+    ...createAdmissionActivities({ client, sharedTaskQueue, maxConcurrent: () => settings.maxConcurrent(), isWorkOrderOpen: workOrderOpenProbe(client) }),
   };
   const workflowBundle = await workOrderWorkflowBundle();
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities };
@@ -46,7 +49,7 @@ export async function createWorkOrderWorkers(options: {
   const host = await Worker.create({
     ...common,
     // Retention cleans this host's folders, so its activities run only here.
-    activities: { ...activities, ...createRetentionActivities(createRetentionDeps(config, deps, client)) },
+    activities: { ...activities, ...createRetentionActivities(createRetentionDeps(config, deps, client, settings)) },
     taskQueue: hostTaskQueue,
     maxConcurrentActivityTaskExecutions: config.AWO_MAX_CONCURRENT * 4,
   });

@@ -41,6 +41,9 @@ export type SettingsView = Record<SettingName, SettingView>;
 export interface SettingsReader {
   githubToken(): Promise<string | undefined>;
   agentSettings(): Promise<{ model: string; cliPath: string }>;
+  /** The global admission limit in force for the next work order. */
+  maxConcurrent(): Promise<number>;
+  retentionDays(): Promise<number>;
 }
 
 /** A stored value that no longer passes its rule (or is not JSON): refused rather than run with. */
@@ -76,6 +79,14 @@ export class SettingsService implements SettingsReader {
 
   async githubToken(): Promise<string | undefined> {
     return (await this.value('github_token')) ?? undefined;
+  }
+
+  async maxConcurrent(): Promise<number> {
+    return this.value('max_concurrent');
+  }
+
+  async retentionDays(): Promise<number> {
+    return this.value('retention_days');
   }
 
   async agentSettings(): Promise<{ model: string; cliPath: string }> {
