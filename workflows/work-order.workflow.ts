@@ -16,6 +16,7 @@ import { TimeoutType } from '@temporalio/common';
 import type { createAdmissionActivities } from '../activities/admission.activities.js';
 import type { createActivities } from '../activities/create-activities.js';
 import type { RunAgentResult, SetupSandboxResult } from '../activities/activity-types.js';
+import { initialWorkOrderState } from '../src/models/work-order-initial-state.js';
 import {
   type AgentWorkOrder,
   type GitProgress,
@@ -48,28 +49,7 @@ const sharedActivities = proxyActivities<Activities>({
 class WorkOrderFailed extends Error {}
 
 export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<AgentWorkOrder> {
-  const state: AgentWorkOrder = {
-    agent_work_order_id: input.agentWorkOrderId,
-    repository_url: input.repositoryUrl,
-    sandbox_identifier: null,
-    sandbox_type: input.sandboxType,
-    git_branch_name: null,
-    agent_session_id: null,
-    github_issue_number: input.githubIssueNumber ?? null,
-    status: 'pending',
-    current_phase: null,
-    current_step: null,
-    selected_commands: input.selectedCommands,
-    user_request: input.userRequest,
-    created_at: input.createdAt,
-    updated_at: input.createdAt,
-    github_pull_request_url: null,
-    git_commit_count: 0,
-    git_files_changed: 0,
-    error_message: null,
-    pending_prompts: 0,
-    queue_position: null,
-  };
+  const state: AgentWorkOrder = initialWorkOrderState(input);
   const steps: StepRecord[] = [];
   const pendingPrompts: PromptSignalPayload[] = [];
   let latestCommitMessage: string | null = null;

@@ -2,6 +2,5 @@
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
 export const WORK_ORDER_ARTIFACTS = Symbol('WORK_ORDER_ARTIFACTS');
-export const GITHUB_CLIENT = Symbol('GITHUB_CLIENT');
 export const API_LOGGER = Symbol('API_LOGGER');
 export const SERVICE_VERSION = Symbol('SERVICE_VERSION');

@@ -2,9 +2,8 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import { WorkOrderArtifacts } from '../../src/artifacts/work-order-artifacts.js';
 import type { AppConfig } from '../../src/config.js';
-import { GitHubClient } from '../../src/github/github-client.js';
 import type { Logger } from '../../src/logger.js';
-import { API_LOGGER, APP_CONFIG, GITHUB_CLIENT, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_ARTIFACTS } from './api-tokens.js';
+import { API_LOGGER, APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_ARTIFACTS } from './api-tokens.js';
 
 /** What the API process is started with; everything else is built from it. */
 export interface ApiDependencies {
@@ -26,7 +25,6 @@ export class CoreModule {
       { provide: API_LOGGER, useValue: dependencies.logger },
       { provide: SERVICE_VERSION, useValue: dependencies.version },
       { provide: WORK_ORDER_ARTIFACTS, useValue: new WorkOrderArtifacts(dependencies.config.workOrderDir) },
-      { provide: GITHUB_CLIENT, useValue: GitHubClient.fromConfig(dependencies.config) },
     ];
     return { module: CoreModule, providers, exports: providers.map((provider) => provider.provide) };
   }

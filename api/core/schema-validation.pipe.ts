@@ -39,7 +39,8 @@ export function configuredBodyPipe(buildSchema: (config: AppConfig) => StandardS
   return ConfiguredBodyPipe;
 }
 
-async function validateWith(schema: StandardSchemaV1, value: unknown, root: string): Promise<unknown> {
+/** Validates one value; a failure names every field under `root` for the 422 body. */
+export async function validateWith(schema: StandardSchemaV1, value: unknown, root: string): Promise<unknown> {
   const result = await schema['~standard'].validate(value);
   if (result.issues) throw new RequestValidationError(toFieldIssues(result.issues, root));
   return result.value;

@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { AppConfig } from '../../src/config.js';
-import type { GitHubClient, RepositoryVerification } from '../../src/github/github-client.js';
+import type { RepositoryVerification } from '../../src/github/github-client.js';
 import { parseRepositoryUrl } from '../../src/github/repository-url.js';
 import { type VerifyRepositoryRequest, verifyRepositoryRequestSchema } from '../../src/models/work-order-request.js';
-import { APP_CONFIG, GITHUB_CLIENT } from '../core/api-tokens.js';
+import type { ConfigurationServices } from '../../src/settings/configuration-services.js';
+import { APP_CONFIG } from '../core/api-tokens.js';
+import { CONFIGURATION_SERVICES } from '../settings/configuration-store.module.js';
 import { repositoryVerificationSchema } from './github.dto.js';
 import { openApiSchema } from '../core/openapi.js';
 import { configuredBodyPipe } from '../core/schema-validation.pipe.js';
@@ -16,7 +18,8 @@ const VerifyRepositoryRequestPipe = configuredBodyPipe((config) => verifyReposit
 @Controller(`${workOrdersRoutePrefix}/github`)
 export class GitHubController {
   constructor(
-    @Inject(GITHUB_CLIENT) private readonly github: GitHubClient,
+    // The token in effect now: the environment's, else one saved through the settings routes.
+    @Inject(CONFIGURATION_SERVICES) private readonly configuration: ConfigurationServices,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -26,7 +29,8 @@ export class GitHubController {
   @ApiBody({ schema: openApiSchema(verifyRepositoryRequestSchema('https://github.com')) })
   @ApiOkResponse({ standardSchema: repositoryVerificationSchema })
   @ApiResponse({ status: 422, description: 'the URL is not a repository URL on GITHUB_SERVER_URL' })
-  verifyRepository(@Body(VerifyRepositoryRequestPipe) request: VerifyRepositoryRequest): Promise<RepositoryVerification> {
-    return this.github.verifyRepository(parseRepositoryUrl(request.repository_url, this.config.GITHUB_SERVER_URL));
+  async verifyRepository(@Body(VerifyRepositoryRequestPipe) request: VerifyRepositoryRequest): Promise<RepositoryVerification> {
+    const github = await this.configuration.github();
+    return github.verifyRepository(parseRepositoryUrl(request.repository_url, this.config.GITHUB_SERVER_URL));
   }
 }

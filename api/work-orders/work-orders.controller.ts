@@ -17,7 +17,7 @@ import {
 import type { AgentWorkOrder, GitProgress } from '../../src/models/work-order.js';
 import type { StepHistory } from '../../workflows/messages.js';
 import { openApiSchema } from '../core/openapi.js';
-import { configuredBodyPipe } from '../core/schema-validation.pipe.js';
+import { CreateWorkOrderBodyPipe } from './create-work-order.pipe.js';
 import {
   agentWorkOrderListSchema,
   agentWorkOrderSchema,
@@ -40,7 +40,6 @@ import { WorkOrdersService } from './work-orders.service.js';
 export const workOrdersRoutePrefix = 'api/agent-work-orders';
 
 const idParam = { schema: workOrderIdParamSchema };
-const CreateWorkOrderRequestPipe = configuredBodyPipe((config) => createWorkOrderRequestSchema(config.GITHUB_SERVER_URL));
 const errorResponse = (status: number, description: string) => ApiResponse({ status, description, standardSchema: apiErrorSchema });
 
 /** Parses, calls the service, returns its answer: the routes of Archon's agent-work-orders API. */
@@ -58,7 +57,7 @@ export class WorkOrdersController {
   @ApiBody({ schema: openApiSchema(createWorkOrderRequestSchema('https://github.com')) })
   @ApiResponse({ status: 201, standardSchema: createWorkOrderResponseSchema })
   @errorResponse(422, 'invalid request: the errors name each field and rule')
-  create(@Body(CreateWorkOrderRequestPipe) request: CreateWorkOrderRequest): Promise<CreateWorkOrderResponse> {
+  create(@Body(CreateWorkOrderBodyPipe) request: CreateWorkOrderRequest): Promise<CreateWorkOrderResponse> {
     return this.workOrders.create(request);
   }
 

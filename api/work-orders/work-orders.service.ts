@@ -12,6 +12,8 @@ import { WorkOrderEndedError } from '../core/api-errors.js';
 import { API_LOGGER, APP_CONFIG, TEMPORAL_CLIENT } from '../core/api-tokens.js';
 import type { CancelAcknowledgement, CreateWorkOrderResponse, PromptAcknowledgement } from './work-order.dto.js';
 import { WorkOrderStateReader } from './work-order-state.reader.js';
+import { SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
+import type { SettingsService } from '../../src/settings/settings-service.js';
 import { isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
 
 /** How many listed work orders are resolved to their full state at once. */
@@ -39,16 +41,19 @@ export class WorkOrdersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(API_LOGGER) private readonly logger: Logger,
     private readonly reader: WorkOrderStateReader,
+    @Inject(SETTINGS_SERVICE) private readonly settings: SettingsService,
   ) {}
 
   async create(request: CreateWorkOrderRequest): Promise<CreateWorkOrderResponse> {
     // Two ids colliding is a 1-in-4-billion event per pair; trying a second id is cheaper than explaining a 500.
+    // The timeout in effect now (environment, else a saved setting) is fixed into the work order's input.
+    const agentTimeoutSeconds = await this.settings.value('agent_timeout_seconds');
     for (let attempt = 1; ; attempt += 1) {
       const input = workOrderInputSchema.parse(
         toWorkOrderInput(request, {
           agentWorkOrderId: newAgentWorkOrderId(),
           createdAt: new Date().toISOString(),
-          agentTimeoutSeconds: this.config.AGENT_WORK_ORDER_TIMEOUT,
+          agentTimeoutSeconds,
         }),
       );
       try {

@@ -10,6 +10,7 @@ import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { AgentWorkOrder, SandboxType, WorkOrderInput, WorkOrderStep } from '../../src/models/work-order.js';
 import { createNativeConnection } from '../../temporal/connection.js';
 import { startWorkOrder } from '../../temporal/work-order-starter.js';
+import type { StepHistory } from '../../workflows/messages.js';
 import { createWorkOrderWorkers, type WorkOrderWorkers } from '../../temporal/worker.js';
 import { installWorkerRuntime } from '../../temporal/worker-runtime.js';
 import { startModelServer, type ModelServer, type Rule } from '../fixtures/model-server.js';
@@ -159,6 +160,12 @@ export class WorkOrderHarness {
 export async function finalState(handle: WorkflowHandle): Promise<AgentWorkOrder> {
   await handle.result().catch(() => undefined);
   return handle.query<AgentWorkOrder>('workOrderState');
+}
+
+/** The step history as [step, success] pairs, the shape most tests assert on. */
+export async function stepOutcomes(handle: WorkflowHandle): Promise<Array<[string, boolean]>> {
+  const history = await handle.query<StepHistory>('stepHistory');
+  return history.steps.map((step) => [step.step, step.success]);
 }
 
 export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestForge, type TestForge } from '../../fixtures/test-forge.js';
 import { createApiTestApp, type ApiTestApp } from '../../utils/api-app.js';
+import { connectTestClient, uniqueTaskQueue } from '../../utils/temporal-env.js';
 import { testToken } from '../../utils/work-order-harness.js';
 
 const repositoriesPath = '/api/agent-work-orders/repositories';
@@ -17,7 +18,7 @@ beforeAll(async () => {
   // A default branch that is not `main`, so the test sees it came from the forge.
   await forge.createRepository({ owner: 'acme', name: 'demo', defaultBranch: 'trunk' });
   home = await mkdtemp(path.join(os.tmpdir(), 'awo-repositories-api-'));
-  api = await createApiTestApp({ AWO_HOME: home, GITHUB_API_URL: forge.apiUrl, GITHUB_SERVER_URL: forge.url, GITHUB_TOKEN: testToken, LOG_LEVEL: 'silent' });
+  api = await createApiTestApp({ AWO_TASK_QUEUE: uniqueTaskQueue('repositories'), AWO_HOME: home, GITHUB_API_URL: forge.apiUrl, GITHUB_SERVER_URL: forge.url, GITHUB_TOKEN: testToken, LOG_LEVEL: 'silent' });
 });
 
 afterAll(async () => {
@@ -49,6 +50,24 @@ describe('repositories routes', () => {
     expect(response.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.body.last_verified_at).toEqual(expect.any(String));
     demoId = response.body.id;
+  });
+
+  it('fills a new work order from the configured repository defaults unless the request chooses', async () => {
+    const started: string[] = [];
+    const create = async (body: Record<string, unknown>) => {
+      const response = await api.http().post('/api/agent-work-orders').send({ repository_url: `${forge.url}/acme/demo`, user_request: 'Fix it', ...body }).expect(201);
+      started.push(response.body.agent_work_order_id);
+      return (await api.http().get(`/api/agent-work-orders/${response.body.agent_work_order_id}`).expect(200)).body;
+    };
+    try {
+      expect(await create({})).toMatchObject({ selected_commands: ['create-branch', 'planning'], sandbox_type: 'git_worktree' });
+      expect(await create({ selected_commands: ['planning'], sandbox_type: 'git_branch' })).toMatchObject({ selected_commands: ['planning'], sandbox_type: 'git_branch' });
+    } finally {
+      // No worker polls this queue: end the started workflows so they leave nothing running.
+      const { client, connection } = await connectTestClient();
+      await Promise.all(started.map((id) => client.workflow.getHandle(id).terminate('test cleanup').catch(() => undefined)));
+      await connection.close();
+    }
   });
 
   it('answers 409 for the same repository in another spelling', async () => {

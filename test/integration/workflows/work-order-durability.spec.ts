@@ -4,7 +4,7 @@ import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import type { StepHistory } from '../../../workflows/messages.js';
 import { textTurn, writeTurn } from '../../fixtures/model-server.js';
 import { commitRule, createBranchRule, gate, planningRule } from '../../utils/scripted-steps.js';
-import { waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
+import { stepOutcomes, waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
 
 /** Runs the built worker (dist/), as `npm run start:worker` does: `npm test` builds before jest starts. */
 describe('durability: the worker process dies while the agent runs', () => {
@@ -47,8 +47,7 @@ describe('durability: the worker process dies while the agent runs', () => {
     const resumedRequest = harness.model.requests.find((request) => JSON.stringify(request.messages ?? []).includes('previous run of this step was interrupted'));
     // The retried step continued the dead worker's conversation rather than starting the planning step over.
     expect(JSON.stringify(resumedRequest?.messages)).toContain('# Planning');
-    const history = await handle.query<StepHistory>('stepHistory');
-    expect(history.steps.map((step) => [step.step, step.success])).toEqual([
+    expect(await stepOutcomes(handle)).toEqual([
       ['create-branch', true],
       ['planning', true],
       ['commit', true],
@@ -58,6 +57,7 @@ describe('durability: the worker process dies while the agent runs', () => {
     const planningStarts = events.filter((entry) => entry.event === 'agent_step_started' && entry.step === 'planning');
     expect(planningStarts).toHaveLength(2);
     expect(planningStarts[1]).toMatchObject({ resumed_after_crash: true });
+    const history = await handle.query<StepHistory>('stepHistory');
     expect(planningStarts[1]!.resume_session_id).toBe(history.steps[1]!.session_id);
   });
 });

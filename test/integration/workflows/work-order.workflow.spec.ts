@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import type { StepHistory } from '../../../workflows/messages.js';
 import { commitRule, createBranchRule, happyPathRules } from '../../utils/scripted-steps.js';
-import { finalState, waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
+import { finalState, stepOutcomes, waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
 
 describe('work-order workflow on real Temporal, git, Claude Code and a test forge', () => {
   const harness = new WorkOrderHarness();
@@ -34,13 +34,13 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
     const commits = await harness.forge.branchCommits('acme', 'happy', 'feat/demo', 'main');
     expect(commits.map((commit) => commit.subject)).toEqual(['feat: add the demo plan']);
 
-    const history = await handle.query<StepHistory>('stepHistory');
-    expect(history.steps.map((step) => [step.step, step.success])).toEqual([
+    expect(await stepOutcomes(handle)).toEqual([
       ['create-branch', true],
       ['planning', true],
       ['commit', true],
       ['create-pr', true],
     ]);
+    const history = await handle.query<StepHistory>('stepHistory');
     expect(history.steps[0]!.session_id).toMatch(/[0-9a-f-]{36}/);
     expect(existsSync(harness.sandboxPath(result.agent_work_order_id))).toBe(false);
 
@@ -91,8 +91,7 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
     expect(state.status).toBe('failed');
     expect(state.error_message).toMatch(/^step planning failed: .*scripted planning failure/);
     expect(harness.forge.pullRequests('acme', 'broken')).toHaveLength(0);
-    const history = await handle.query<StepHistory>('stepHistory');
-    expect(history.steps.map((step) => [step.step, step.success])).toEqual([
+    expect(await stepOutcomes(handle)).toEqual([
       ['create-branch', true],
       ['planning', false],
     ]);
