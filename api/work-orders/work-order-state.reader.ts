@@ -22,7 +22,7 @@ import { awoPhaseKey, awoStatusKey, awoStepKey } from '../../workflows/search-at
 import { WorkOrderNotFoundError } from '../core/api-errors.js';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/api-tokens.js';
 import { queuePositionOf, readAdmissionQueue } from '../../temporal/admission-queue-reader.js';
-import { isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
+import { isDeadline, isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
 
 /** What both describe() and a visibility list give about an execution. */
 export type ExecutionSummary = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'taskQueue' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes'>;
@@ -198,6 +198,3 @@ function asStatus(value: string | undefined): WorkOrderStatus | undefined {
   return (workOrderStatusNames as readonly string[]).includes(value ?? '') ? (value as WorkOrderStatus) : undefined;
 }
 
-function isDeadline(error: unknown): boolean {
-  return /deadline/i.test(error instanceof Error ? error.message : String(error)) || (error as { code?: number }).code === 4;
-}
