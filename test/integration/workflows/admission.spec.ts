@@ -1,5 +1,6 @@
 import { WorkflowHandle } from '@temporalio/client';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
+import { readAdmissionQueue, queuePositionOf } from '../../../temporal/admission-queue-reader.js';
 import { type AdmissionQueue, admissionControllerId } from '../../../workflows/admission-messages.js';
 import { textTurn, writeTurn } from '../../fixtures/model-server.js';
 import { gate } from '../../utils/scripted-steps.js';
@@ -38,6 +39,9 @@ describe('admission control across the deployment', () => {
     expect(queue.waiting).toEqual([idOf('C'), idOf('D'), idOf('E')]);
     const waitingState = await handles.get('C')!.query<AgentWorkOrder>('workOrderState');
     expect(waitingState.status).toBe('pending');
+    // The API reports the same positions through this reader.
+    const line = await readAdmissionQueue(harness.client, harness.taskQueue);
+    expect(['A', 'C', 'D', 'E'].map((name) => queuePositionOf(line, idOf(name)))).toEqual([null, 1, 2, 3]);
 
     await handles.get('A')!.cancel();
     await waitFor(async () => (await admissionQueue()).admitted.includes(idOf('C')), 'C to take the cancelled work order slot');

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { WorkOrderArtifacts } from '../../../src/artifacts/work-order-artifacts.js';
+import { readAdmissionQueue } from '../../../temporal/admission-queue-reader.js';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import type { StepHistory } from '../../../workflows/messages.js';
 import { textTurn, writeTurn } from '../../fixtures/model-server.js';
@@ -41,6 +42,8 @@ describe('durability: the worker process dies while the agent runs', () => {
 
     expect(result.status).toBe('completed');
     expect(harness.forge.pullRequests('acme', 'durable')).toHaveLength(1);
+    // The admission slot taken before the crash was given back, not leaked with the dead worker.
+    await waitFor(async () => (await readAdmissionQueue(harness.client, harness.taskQueue))?.admitted.length === 0, 'the admission slot to be released');
     const commits = await harness.forge.branchCommits('acme', 'durable', 'feat/durable', 'main');
     expect(commits.map((commit) => commit.subject)).toEqual(['feat: plan survives a worker crash']);
 
