@@ -1,4 +1,5 @@
 import type { AgentExecutor } from '../src/agent/agent-types.js';
+import type { PromptInbox } from '../src/artifacts/prompt-inbox.js';
 import type { WorkOrderArtifacts } from '../src/artifacts/work-order-artifacts.js';
 import type { GitHubClient } from '../src/github/github-client.js';
 import type { Logger } from '../src/logger.js';
@@ -15,6 +16,7 @@ export interface ActivityDeps {
   logger: Logger;
   sandboxes: SandboxManager;
   artifacts: WorkOrderArtifacts;
+  promptInbox: PromptInbox;
   agent: AgentExecutor;
   /** The queue this worker's host polls for sandbox work. */
   hostTaskQueue: string;

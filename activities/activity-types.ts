@@ -51,6 +51,16 @@ export interface RunAgentResult {
   costUsd: number | null;
   /** True when this attempt continued the session of an attempt that died with its worker. */
   resumedAfterCrash: boolean;
+  /** Prompts written into this running step that the agent took. */
+  deliveredPromptIds: string[];
+}
+
+export interface DeliverPromptInput {
+  agentWorkOrderId: string;
+  /** The running step the prompt is meant for. */
+  stepIndex: number;
+  promptId: string;
+  promptText: string;
 }
 
 export interface TrackPhaseInput {

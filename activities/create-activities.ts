@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './activity-deps.js';
 import { createCleanupActivity } from './cleanup.activity.js';
 import { createPullRequestActivity } from './create-pr.activity.js';
+import { createDeliverPromptActivity } from './deliver-prompt.activity.js';
 import { createGitObservationActivities } from './git-observation.activities.js';
 import { createRunAgentActivity } from './run-agent.activity.js';
 import { createSetupActivities } from './setup-sandbox.activity.js';
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSetupActivities(deps),
     ...createRunAgentActivity(deps),
+    ...createDeliverPromptActivity(deps),
     ...createGitObservationActivities(deps),
     ...createPullRequestActivity(deps),
     ...createCleanupActivity(deps),

@@ -8,11 +8,14 @@ import { CommandNotFoundError, loadCommand, renderCommand } from '../src/command
 import { buildStepArguments } from '../src/commands/step-arguments.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { RunAgentInput, RunAgentResult } from './activity-types.js';
+import { startPromptInjection } from './prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from './stale-agent.js';
 import { workOrderEvent } from './work-order-event.js';
 
 interface AgentHeartbeat {
   sessionId: string | null;
+  /** Prompts the agent took during this step: a retried attempt must not report them undelivered. */
+  deliveredPromptIds?: string[];
 }
 
 const heartbeatIntervalMs = 5_000;
@@ -34,7 +37,9 @@ export function createRunAgentActivity(deps: ActivityDeps) {
         throw ApplicationFailure.nonRetryable(`the sandbox ${input.sandboxPath} no longer exists on this host`, 'SandboxMissingError');
       }
 
-      const crashedSessionId = attempt > 1 ? ((context.info.heartbeatDetails as AgentHeartbeat | undefined)?.sessionId ?? null) : null;
+      const lastHeartbeat = attempt > 1 ? (context.info.heartbeatDetails as AgentHeartbeat | undefined) : undefined;
+      const crashedSessionId = lastHeartbeat?.sessionId ?? null;
+      const deliveredPromptIds = [...(lastHeartbeat?.deliveredPromptIds ?? [])];
       const resumeSessionId = crashedSessionId ?? input.resumeSessionId;
       const prompt = crashedSessionId ? continuationPrompt : await buildPrompt(deps, input);
       await deps.artifacts.savePrompt(input.agentWorkOrderId, stepLabel, prompt);
@@ -47,7 +52,8 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       let sessionId: string | null = resumeSessionId;
       let agentPid: number | null = null;
       const writer = new SerialWriter();
-      const beat = () => context.heartbeat({ sessionId } satisfies AgentHeartbeat);
+      const beat = () => context.heartbeat({ sessionId, deliveredPromptIds } satisfies AgentHeartbeat);
+      let injection: { stop(): Promise<void> } | null = null;
       const timer = setInterval(beat, heartbeatIntervalMs);
       const startedAt = Date.now();
       const settings = await deps.agentSettings();
@@ -63,9 +69,22 @@ export function createRunAgentActivity(deps: ActivityDeps) {
           timeoutMs: input.timeoutSeconds * 1000,
           env: deps.agentEnv(),
           signal: context.cancellationSignal,
-          onSpawn: (pid) => {
+          onSpawn: (pid, agent) => {
             agentPid = pid;
             writer.push(() => recordRunningAgent(pidFile, pid, sessionId));
+            injection = startPromptInjection({
+              inbox: deps.promptInbox,
+              agentWorkOrderId: input.agentWorkOrderId,
+              stepIndex: input.stepIndex,
+              agent,
+              onInjected: (promptId) => writer.push(() => workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_prompt_injected', { prompt_id: promptId })),
+              onError: (error) => deps.logger.warn({ event: 'agent_prompt_injection_failed', error: String(error) }, 'agent_prompt_injection_failed'),
+            });
+          },
+          onPromptDelivered: (promptId) => {
+            deliveredPromptIds.push(promptId);
+            beat();
+            writer.push(() => workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_prompt_delivered', { prompt_id: promptId }));
           },
           onEvent: (event, rawLine) => {
             if (event.type === 'session_started') {
@@ -82,6 +101,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
         });
       } finally {
         clearInterval(timer);
+        await (injection as { stop(): Promise<void> } | null)?.stop();
         writer.push(() => rm(pidFile, { force: true }));
         await writer.flush().catch((error: unknown) => deps.logger.warn({ error: String(error) }, 'agent_artifact_write_failed'));
       }
@@ -93,7 +113,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       }
 
       const durationSeconds = (Date.now() - startedAt) / 1000;
-      const result = toStepResult(outcome, sessionId, durationSeconds, input.timeoutSeconds, crashedSessionId !== null);
+      const result = { ...toStepResult(outcome, sessionId, durationSeconds, input.timeoutSeconds, crashedSessionId !== null), deliveredPromptIds };
       await workOrderEvent(deps, input.agentWorkOrderId, input.step, result.success ? 'info' : 'error', result.success ? 'agent_step_completed' : 'agent_step_failed', {
         session_id: result.sessionId,
         duration_seconds: durationSeconds,
@@ -131,7 +151,7 @@ function toStepResult(
   durationSeconds: number,
   timeoutSeconds: number,
   resumedAfterCrash: boolean,
-): RunAgentResult {
+): Omit<RunAgentResult, 'deliveredPromptIds'> {
   const base = { sessionId: outcome.result?.sessionId ?? sessionId, durationSeconds, costUsd: outcome.result?.costUsd ?? null, resumedAfterCrash };
   if (outcome.timedOut) {
     return { ...base, success: false, output: outcome.result?.resultText ?? null, errorMessage: `the agent did not finish within ${timeoutSeconds} s` };
@@ -162,6 +182,8 @@ function agentLogEntry(event: AgentEvent): { level: 'debug' | 'info' | 'warn'; e
         event: 'agent_result_received',
         fields: { is_error: event.result.isError, cost_usd: event.result.costUsd, num_turns: event.result.numTurns },
       };
+    case 'user_message_taken':
+      return null;
     case 'malformed_line':
       return { level: 'warn', event: 'agent_output_malformed', fields: { reason: event.reason } };
     case 'other':

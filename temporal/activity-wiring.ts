@@ -3,6 +3,7 @@ import type { ActivityDeps } from '../activities/activity-deps.js';
 import { buildAgentEnv } from '../src/agent/agent-env.js';
 import type { AgentExecutor } from '../src/agent/agent-types.js';
 import { ClaudeCodeExecutor } from '../src/agent/claude-executor.js';
+import { PromptInbox } from '../src/artifacts/prompt-inbox.js';
 import { WorkOrderArtifacts } from '../src/artifacts/work-order-artifacts.js';
 import type { AppConfig } from '../src/config.js';
 import { GitHubClient } from '../src/github/github-client.js';
@@ -30,6 +31,7 @@ export function createActivityDeps(
     hostTaskQueue,
     sandboxes: new SandboxManager({ repositoryDir: config.repositoryDir, workOrderDir: config.workOrderDir, logger }),
     artifacts: new WorkOrderArtifacts(config.workOrderDir),
+    promptInbox: new PromptInbox(config.workOrderDir),
     agent: settingsAwareExecutor(async () => (await agentSettings()).cliPath),
     githubServerUrl: config.GITHUB_SERVER_URL,
     // Per call, from the effective settings: a token or model saved through the API applies to the next activity.

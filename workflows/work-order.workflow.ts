@@ -128,23 +128,50 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<Age
       });
     };
 
+    /** Prompts already posted into a running step's inbox (taken or not, they are not posted again to that step). */
+    const postedPromptIds = new Set<string>();
+
+    // While the agent works, a new prompt goes straight into the running step (the agent takes it after its current
+    // tool call); one the agent did not take stays queued and runs as a turn of its own afterwards.
+    const postPromptsWhile = async (stepIndex: number, isRunning: () => boolean) => {
+      for (;;) {
+        await condition(() => !isRunning() || pendingPrompts.some((prompt) => !postedPromptIds.has(prompt.prompt_id)));
+        if (!isRunning()) return;
+        for (const prompt of pendingPrompts.filter((candidate) => !postedPromptIds.has(candidate.prompt_id))) {
+          postedPromptIds.add(prompt.prompt_id);
+          await onHost.deliverPrompt({ agentWorkOrderId: input.agentWorkOrderId, stepIndex, promptId: prompt.prompt_id, promptText: prompt.prompt_text });
+        }
+      }
+    };
+
     const runAgentStep = async (step: RunAgentStep, promptText?: string): Promise<RunAgentResult> => {
       const stepIndex = steps.length;
       touch({ current_step: step });
-      const result = await onHost.runAgent({
-        agentWorkOrderId: input.agentWorkOrderId,
-        step,
-        stepIndex,
-        sandboxPath: sandbox!.sandboxPath,
-        userRequest: input.userRequest,
-        issueText,
-        branchName: state.git_branch_name,
-        planOutput,
-        promptText,
-        // Each step starts a clean session of its command; a user prompt continues the latest one.
-        resumeSessionId: step === promptStepName ? state.agent_session_id : null,
-        timeoutSeconds: input.agentTimeoutSeconds,
-      });
+      let running = true;
+      // Handled from the start: on cancellation this rejects at once, and an unhandled rejection fails the workflow task.
+      // A prompt that could not be posted simply keeps its queued turn.
+      const posting = postPromptsWhile(stepIndex, () => running).catch(() => undefined);
+      let result: RunAgentResult;
+      try {
+        result = await onHost.runAgent({
+          agentWorkOrderId: input.agentWorkOrderId,
+          step,
+          stepIndex,
+          sandboxPath: sandbox!.sandboxPath,
+          userRequest: input.userRequest,
+          issueText,
+          branchName: state.git_branch_name,
+          planOutput,
+          promptText,
+          // Each step starts a clean session of its command; a user prompt continues the latest one.
+          resumeSessionId: step === promptStepName ? state.agent_session_id : null,
+          timeoutSeconds: input.agentTimeoutSeconds,
+        });
+      } finally {
+        running = false;
+        await posting;
+      }
+      const timestamp = new Date().toISOString();
       steps.push({
         step,
         agent_name: 'claude-code',
@@ -153,11 +180,28 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<Age
         error_message: result.errorMessage,
         duration_seconds: result.durationSeconds,
         session_id: result.sessionId,
-        timestamp: new Date().toISOString(),
+        timestamp,
         cost_usd: result.costUsd,
         ...(promptText !== undefined ? { prompt_text: promptText } : {}),
       });
-      touch({ agent_session_id: result.sessionId ?? state.agent_session_id });
+      const delivered = new Set(result.deliveredPromptIds);
+      for (const prompt of pendingPrompts.filter((candidate) => delivered.has(candidate.prompt_id))) {
+        steps.push({
+          step: promptStepName,
+          agent_name: 'claude-code',
+          success: result.success,
+          output: result.output,
+          error_message: result.errorMessage,
+          duration_seconds: 0,
+          session_id: result.sessionId,
+          timestamp,
+          prompt_text: prompt.prompt_text,
+          delivered_during: step,
+        });
+      }
+      pendingPrompts.splice(0, pendingPrompts.length, ...pendingPrompts.filter((candidate) => !delivered.has(candidate.prompt_id)));
+      for (const prompt of pendingPrompts) postedPromptIds.delete(prompt.prompt_id);
+      touch({ agent_session_id: result.sessionId ?? state.agent_session_id, pending_prompts: pendingPrompts.length });
       await observeGit(step);
       if (!result.success) throw new WorkOrderFailed(`step ${step} failed: ${result.errorMessage ?? 'the agent reported an error'}`);
       return result;
@@ -280,6 +324,7 @@ function hostActivities(hostTaskQueue: string, input: WorkOrderInput) {
   });
   return {
     runAgent: agent.runAgent,
+    deliverPrompt: git.deliverPrompt,
     detectBranch: git.detectBranch,
     trackPhase: git.trackPhase,
     createPR: git.createPR,

@@ -4,6 +4,8 @@ export type AgentEvent =
   | { type: 'assistant_text'; text: string }
   | { type: 'tool_used'; toolName: string; toolUseId: string; input: unknown }
   | { type: 'tool_result'; toolUseId: string; isError: boolean; content: string }
+  /** The CLI took a user message from stdin (the first prompt, or one written while it ran). */
+  | { type: 'user_message_taken'; text: string }
   | { type: 'result'; result: AgentResult }
   | { type: 'malformed_line'; line: string; reason: string }
   | { type: 'other'; raw: Record<string, unknown> };
@@ -37,7 +39,15 @@ export interface AgentRunRequest {
   /** Called for every parsed output line, as it arrives (heartbeats, logs, artifacts hang off this). */
   onEvent?: (event: AgentEvent, rawLine: string) => void;
   /** Called once the process has started, with its pid (the pid is also the process group id). */
-  onSpawn?: (pid: number) => void;
+  onSpawn?: (pid: number, agent: RunningAgent) => void;
+  /** A prompt written into the run was taken by the agent: it reaches the model before the run ends. */
+  onPromptDelivered?: (promptId: string) => void;
+}
+
+/** The run while it lasts: more prompts can be written into it until its last turn has ended. */
+export interface RunningAgent {
+  /** false when the run no longer takes prompts (its last turn ended); the caller keeps the prompt for later. */
+  injectPrompt(promptId: string, text: string): boolean;
 }
 
 export interface AgentRunOutcome {
@@ -48,6 +58,8 @@ export interface AgentRunOutcome {
   stderrTail: string;
   timedOut: boolean;
   aborted: boolean;
+  /** Prompts written into the run that the agent took (their answers are part of this run's result). */
+  deliveredPromptIds: string[];
 }
 
 /** Any agent CLI: Claude Code first, others later behind the same contract. */

@@ -7,8 +7,14 @@ const stderrTailBytes = 4096;
 const killGraceMs = 3000;
 // setTimeout fires at once for anything longer.
 const maxTimerMs = 2 ** 31 - 1;
+/** After a turn ends with a written prompt not yet echoed, how long the next turn may take to begin. */
+const untakenPromptGraceMs = 10_000;
 
-/** Runs the Claude Code CLI headless, one prompt per run, in its own process group. */
+/**
+ * Runs the Claude Code CLI headless in its own process group. The prompt goes in as a stream-json user message and
+ * stdin stays open, so prompts written while the agent works reach it (after its current tool call, or as a further
+ * turn); the run ends when a turn has ended and every prompt written into it was taken by the CLI.
+ */
 export class ClaudeCodeExecutor implements AgentExecutor {
   constructor(private readonly cliPath: string) {}
 
@@ -23,13 +29,13 @@ export class ClaudeCodeExecutor implements AgentExecutor {
 
   async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
     if (request.signal?.aborted) {
-      return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, aborted: true };
+      return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, aborted: true, deliveredPromptIds: [] };
     }
     const subprocess = execa(this.cliPath, claudeArguments(request), {
       cwd: request.cwd,
       env: request.env,
       extendEnv: false,
-      input: request.prompt,
+      stdin: 'pipe',
       // Its own session and process group, so the tools it started (shells, servers, test runners) die with it.
       detached: true,
       buffer: false,
@@ -42,6 +48,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     }
 
     const seen: { sessionId: string | null; result: AgentResult | null; callbackError?: unknown } = { sessionId: null, result: null };
+    const input = new AgentInput(subprocess.stdin);
     let stderrTail = '';
     let stopReason: 'aborted' | 'timedOut' | undefined;
     const kills: Promise<void>[] = [];
@@ -63,8 +70,17 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     const handleLine = (line: string) => {
       for (const event of parseStreamJsonLine(line)) {
         if (event.type === 'session_started') seen.sessionId = event.sessionId;
-        if (event.type === 'result') seen.result = event.result;
+        if (event.type === 'user_message_taken') {
+          const promptId = input.taken(event.text);
+          if (promptId) callSafely(() => request.onPromptDelivered?.(promptId));
+        }
         callSafely(() => request.onEvent?.(event, line));
+        if (event.type === 'result') {
+          seen.result = event.result;
+          // A prompt written but not yet taken will start a further turn; an error ends the run regardless.
+          if (event.result.isError || input.allTaken()) input.close();
+          else input.closeUnlessTakenWithin(untakenPromptGraceMs);
+        }
       }
     };
 
@@ -78,9 +94,11 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     });
     // Once the CLI is gone, whatever its tools left running is orphaned (and may hold our pipes open).
     subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId)));
-    callSafely(() => request.onSpawn?.(pid));
+    input.write(request.prompt, null);
+    callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId) }));
 
     const finished = await subprocess;
+    input.close();
     clearTimeout(timer);
     request.signal?.removeEventListener('abort', onAbort);
     splitter.flush().forEach(handleLine);
@@ -94,15 +112,86 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       stderrTail,
       timedOut: stopReason === 'timedOut',
       aborted: stopReason === 'aborted',
+      deliveredPromptIds: input.deliveredPromptIds(),
     };
+  }
+}
+
+/**
+ * The CLI's stdin in stream-json form. Each written prompt is waiting until the CLI echoes it back
+ * (--replay-user-messages): only then is it certain to reach the model before the run ends.
+ */
+class AgentInput {
+  private closed = false;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private readonly waiting = new Map<string, string>();
+  private readonly delivered: string[] = [];
+
+  constructor(private readonly stdin: NodeJS.WritableStream) {
+    // The CLI may exit while a write is in flight; the exit code and result say what happened, not EPIPE.
+    stdin.on('error', () => undefined);
+  }
+
+  /** promptId null: the run's own first prompt, which is not tracked. */
+  write(text: string, promptId: string | null): boolean {
+    if (this.closed) return false;
+    if (promptId !== null) this.waiting.set(promptId, text);
+    this.stdin.write(`${JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'text', text }] } })}\n`);
+    return true;
+  }
+
+  /** The id of the written prompt the CLI just took, if the echoed text is one of them. */
+  taken(text: string): string | null {
+    for (const [promptId, waitingText] of this.waiting) {
+      if (waitingText === text) {
+        this.clearGrace();
+        this.waiting.delete(promptId);
+        this.delivered.push(promptId);
+        return promptId;
+      }
+    }
+    return null;
+  }
+
+  allTaken(): boolean {
+    return this.waiting.size === 0;
+  }
+
+  /**
+   * Never wait forever on an echo that does not come: the prompt then counts as not delivered, and the workflow gives
+   * it to the agent as a turn of its own.
+   */
+  closeUnlessTakenWithin(graceMs: number): void {
+    this.clearGrace();
+    this.graceTimer = setTimeout(() => this.close(), graceMs);
+  }
+
+  close(): void {
+    this.clearGrace();
+    if (this.closed) return;
+    this.closed = true;
+    for (const promptId of this.waiting.keys()) this.waiting.delete(promptId);
+    this.stdin.end();
+  }
+
+  private clearGrace(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+  }
+
+  deliveredPromptIds(): string[] {
+    return [...this.delivered];
   }
 }
 
 function claudeArguments(request: AgentRunRequest): string[] {
   return [
     '--print',
+    '--input-format',
+    'stream-json',
     '--output-format',
     'stream-json',
+    '--replay-user-messages',
     '--verbose',
     '--model',
     request.model,

@@ -28,7 +28,7 @@ export function parseStreamJsonLine(line: string): AgentEvent[] {
     case 'assistant':
       return orOther(assistantEvents(parsed), parsed);
     case 'user':
-      return orOther(toolResultEvents(parsed), parsed);
+      return orOther(parsed.isReplay === true ? replayedUserEvents(parsed) : toolResultEvents(parsed), parsed);
     case 'result':
       return [{ type: 'result', result: toAgentResult(parsed) }];
     default:
@@ -52,6 +52,15 @@ function toolResultEvents(line: JsonObject): AgentEvent[] {
       ? [{ type: 'tool_result', toolUseId: block.tool_use_id, isError: block.is_error === true, content: toolResultText(block.content) }]
       : [],
   );
+}
+
+/** With --replay-user-messages the CLI echoes each message it took from stdin: the proof a prompt was taken. */
+function replayedUserEvents(line: JsonObject): AgentEvent[] {
+  const text = contentBlocks(line)
+    .filter((block) => block.type === 'text' && typeof block.text === 'string')
+    .map((block) => block.text as string)
+    .join('');
+  return text ? [{ type: 'user_message_taken', text }] : [];
 }
 
 function toAgentResult(line: JsonObject): AgentResult {

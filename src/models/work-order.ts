@@ -68,6 +68,8 @@ export interface StepRecord {
   timestamp: string;
   /** For user prompts: the text that was delivered. */
   prompt_text?: string;
+  /** For a user prompt written into a running step: that step (its output is the prompt's answer too). */
+  delivered_during?: StepName;
   cost_usd?: number | null;
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { buildAgentEnv } from '../../../src/agent/agent-env.js';
-import type { AgentEvent, AgentRunRequest } from '../../../src/agent/agent-types.js';
+import type { AgentEvent, AgentRunRequest, RunningAgent } from '../../../src/agent/agent-types.js';
 import { ClaudeCodeExecutor } from '../../../src/agent/claude-executor.js';
 import { projectRoot } from '../../../src/config.js';
 import { bashTurn, startModelServer, textTurn, type ModelServer } from '../../fixtures/model-server.js';
@@ -17,6 +17,7 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
   let release: () => void;
   let held: Promise<void>;
   const executor = new ClaudeCodeExecutor(cliPath);
+  let running: RunningAgent | undefined;
 
   beforeEach(async () => {
     held = new Promise((resolve) => (release = resolve));
@@ -54,6 +55,53 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
     };
   }
 
+  it('writes a prompt into the running agent: taken after the current tool call, answered in the same run', async () => {
+    server.addRule({ match: 'long task', turns: [bashTurn('sleep 2 && echo first > first.txt'), textTurn('first done')] });
+    server.addRule({ match: 'live-prompt-okapi', turns: [bashTurn('echo okapi > okapi.txt'), textTurn('okapi done')] });
+    const injected: boolean[] = [];
+    const delivered: string[] = [];
+
+    const outcome = await executor.run(
+      request('Do the long task', {
+        onEvent: (event) => {
+          if (event.type === 'tool_used' && injected.length === 0) injected.push(running!.injectPrompt('p-1', 'Also live-prompt-okapi please'));
+        },
+        onSpawn: (_pid, agent) => (running = agent),
+        onPromptDelivered: (promptId) => delivered.push(promptId),
+      }),
+    );
+
+    expect(injected).toEqual([true]);
+    expect(delivered).toEqual(['p-1']);
+    expect(outcome.deliveredPromptIds).toEqual(['p-1']);
+    expect(outcome.result?.isError).toBe(false);
+    expect(server.sawText('live-prompt-okapi')).toBe(true);
+    await expect(fs.readFile(path.join(sandboxPath, 'okapi.txt'), 'utf8')).resolves.toBe('okapi\n');
+    // Once the run has ended, it takes no more prompts: the caller keeps them for a turn of their own.
+    expect(running!.injectPrompt('p-2', 'too late')).toBe(false);
+  });
+
+  it('runs a further turn for a prompt written while the final answer was on its way', async () => {
+    server.addRule({ match: 'quick task', turns: [bashTurn('echo quick'), { text: 'quick done', delayMs: 1500 }] });
+    server.addRule({ match: 'late-prompt-tapir', turns: [textTurn('tapir answered')] });
+    let running: RunningAgent | undefined;
+    const results: string[] = [];
+
+    const outcome = await executor.run(
+      request('Do the quick task', {
+        onSpawn: (_pid, agent) => (running = agent),
+        onEvent: (event) => {
+          if (event.type === 'tool_result') running!.injectPrompt('p-late', 'Then late-prompt-tapir');
+          if (event.type === 'result') results.push(event.result.resultText);
+        },
+      }),
+    );
+
+    expect(results).toEqual(['quick done', 'tapir answered']);
+    expect(outcome.deliveredPromptIds).toEqual(['p-late']);
+    expect(outcome.result?.resultText).toBe('tapir answered');
+  });
+
   it('runs tools in the sandbox and streams events while the agent is still running', async () => {
     server.addRule({
       match: 'create the marker file',
@@ -77,6 +125,8 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
     expect(spawnedPid).toBeGreaterThan(0);
     expect(events.map(({ event }) => event.type).filter((type) => type !== 'other')).toEqual([
       'session_started',
+      // The CLI echoes the prompt it took from stdin (--replay-user-messages).
+      'user_message_taken',
       'tool_used',
       'tool_result',
       'assistant_text',

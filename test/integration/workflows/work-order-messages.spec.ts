@@ -45,6 +45,36 @@ describe('talking to a running work order', () => {
     expect(commits.map((commit) => commit.subject)).toEqual(['docs: add changelog entry']);
   });
 
+  it('writes a prompt sent while the agent works into the running step, without a run of its own', async () => {
+    harness.model.setRules([
+      { match: /^# Create Branch/m, turns: [bashTurn('sleep 3 && git checkout -q -b feat/live'), textTurn('feat/live')] },
+      { match: /okapi-live/, turns: [bashTurn('echo okapi > OKAPI.md'), textTurn('Added OKAPI.md')] },
+      commitRule('docs: add okapi'),
+    ]);
+    const repository = await harness.createRepository('live-prompt');
+    const artifacts = new WorkOrderArtifacts(harness.config.workOrderDir);
+    const handle = await harness.startWorkOrder({ repositoryUrl: repository.htmlUrl, selectedCommands: ['create-branch', 'commit', 'create-pr'] });
+    const events = async () => (await artifacts.readLog(handle.workflowId)).map((entry) => entry.event);
+    await waitFor(async () => (await events()).includes('agent_tool_used'), 'the agent to be inside its first tool call');
+
+    await handle.signal('prompt', { prompt_text: 'While you are at it, okapi-live: add OKAPI.md', prompt_id: 'prompt-live' });
+    const result = (await handle.result()) as AgentWorkOrder;
+
+    expect(result.status).toBe('completed');
+    const log = await events();
+    expect(log).toEqual(expect.arrayContaining(['agent_prompt_injected', 'agent_prompt_delivered']));
+    // One agent run per step: the prompt was answered inside create-branch, not by a further run.
+    expect(log.filter((event) => event === 'agent_step_started')).toHaveLength(2);
+    const history = await handle.query<StepHistory>('stepHistory');
+    expect(history.steps.map((step) => step.step)).toEqual(['create-branch', 'user-prompt', 'commit', 'create-pr']);
+    expect(history.steps[1]).toMatchObject({ delivered_during: 'create-branch', prompt_text: 'While you are at it, okapi-live: add OKAPI.md', session_id: history.steps[0]!.session_id });
+    const pulls = harness.forge.pullRequests('acme', 'live-prompt');
+    expect(pulls).toHaveLength(1);
+    const commits = await harness.forge.branchCommits('acme', 'live-prompt', 'feat/live', 'main');
+    expect(commits.map((commit) => commit.subject)).toEqual(['docs: add okapi']);
+    expect(result.git_files_changed).toBe(1);
+  });
+
   it('cancels a running work order: the agent process group is killed and the sandbox removed', async () => {
     const hold = gate();
     harness.model.setRules([createBranchRule('feat/cancel-me'), planningRule('PRPs/plan.md', { holdUntil: hold.promise })]);

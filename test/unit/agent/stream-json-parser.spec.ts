@@ -49,6 +49,13 @@ const apiErrorLine = JSON.stringify({
 });
 
 describe('parseStreamJsonLine', () => {
+  it('reads a user message the CLI echoes back from stdin as taken, and nothing else from user lines as such', () => {
+    const replay = { type: 'user', isReplay: true, message: { role: 'user', content: [{ type: 'text', text: 'also add tests' }] }, session_id: 's' };
+    expect(parseStreamJsonLine(JSON.stringify(replay))).toEqual([{ type: 'user_message_taken', text: 'also add tests' }]);
+    const notReplayed = { ...replay, isReplay: undefined };
+    expect(parseStreamJsonLine(JSON.stringify(notReplayed))).toEqual([{ type: 'other', raw: JSON.parse(JSON.stringify(notReplayed)) }]);
+  });
+
   it('reads the session id and model from the init line', () => {
     expect(parseStreamJsonLine(initLine)).toEqual([
       { type: 'session_started', sessionId: 'f7f4c148-b319-44a8-b1a1-576a81eb6fca', model: 'claude-sonnet-5' },
