@@ -128,7 +128,7 @@ export class WorkOrdersService {
       message:
         position === null
           ? 'prompt queued; it runs as a turn of the agent session once a worker picks the work order up'
-          : `prompt queued at position ${position}; it runs as a turn of the agent session after the current step`,
+          : `prompt queued at position ${position}; it goes into the running agent after its current tool call, or else runs as a turn of the agent session after the current step`,
     };
   }
 
