@@ -23,6 +23,11 @@ export function commitRule(message = 'feat: add the demo plan'): Rule {
   return { match: /^# Commit/m, turns: [bashTurn(`git add -A && git commit -q -m "${message}"`), textTurn(message)] };
 }
 
+/** A commit step with something to commit, for work orders that run no planning or execute step. */
+export function writeAndCommitRule(file: string, message: string): Rule {
+  return { match: /^# Commit/m, turns: [bashTurn(`echo work > ${file} && git add -A && git commit -q -m "${message}"`), textTurn(message)] };
+}
+
 export function happyPathRules(branch: string): Rule[] {
   return [createBranchRule(branch), planningRule(), executeRule(), commitRule()];
 }

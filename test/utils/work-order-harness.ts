@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { AgentWorkOrder, SandboxType, WorkOrderInput, WorkOrderStep } from '../../src/models/work-order.js';
 import { createNativeConnection } from '../../temporal/connection.js';
+import { hostTaskQueueName } from '../../temporal/task-queues.js';
 import { startWorkOrder } from '../../temporal/work-order-starter.js';
 import type { StepHistory } from '../../workflows/messages.js';
 import { createWorkOrderWorkers, type WorkOrderWorkers } from '../../temporal/worker.js';
@@ -16,6 +17,9 @@ import { installWorkerRuntime } from '../../temporal/worker-runtime.js';
 import { startModelServer, type ModelServer, type Rule } from '../fixtures/model-server.js';
 import { startTestForge, type TestForge } from '../fixtures/test-forge.js';
 import { connectTestClient, testTemporalAddress, uniqueTaskQueue } from './temporal-env.js';
+
+/** TASK_QUEUE_TYPE_ACTIVITY in Temporal's API: the host queue carries activities only. */
+const activityTaskQueueType = 2;
 
 export const testToken = 'ghp_testforgetoken0123456789abcdef';
 export const claudeCliPath = path.join(projectRoot, 'node_modules', '.bin', 'claude');
@@ -47,6 +51,7 @@ export class WorkOrderHarness {
   private workerConnection: NativeConnection | null = null;
   private workers: WorkOrderWorkers | null = null;
   private workerRun: Promise<void> | null = null;
+  private readonly extraHomes: string[] = [];
   private readonly workerProcesses = new Set<ChildProcess>();
 
   constructor(private readonly options: HarnessOptions = {}) {}
@@ -89,19 +94,33 @@ export class WorkOrderHarness {
   async startInProcessWorker(): Promise<void> {
     installWorkerRuntime(createLogger('warn'));
     this.workerConnection = await createNativeConnection(testTemporalAddress());
-    this.workers = await createWorkOrderWorkers({
-      config: this.config,
-      connection: this.workerConnection,
-      logger: createLogger('warn'),
-      env: this.env,
-    });
+    this.workers = await createWorkOrderWorkers({ config: this.config, connection: this.workerConnection, logger: createLogger('warn'), env: this.env });
     this.workerRun = this.workers.run();
   }
 
+  /**
+   * Another worker host, as a second machine would be: its own process (the SDK allows one worker per task queue in a
+   * process), its own host id and its own AWO_HOME. Resolves once it polls.
+   */
+  async startAnotherWorkerHost(hostId: string): Promise<AppConfig> {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'awo-test-host-'));
+    this.extraHomes.push(home);
+    const env = { ...this.env, AWO_HOME: home, AWO_WORKER_HOST_ID: hostId };
+    this.spawnWorkerProcess(env);
+    const hostQueue = hostTaskQueueName(this.taskQueue, hostId);
+    await waitFor(async () => {
+      const description = await this.client.workflowService
+        .describeTaskQueue({ namespace: 'default', taskQueue: { name: hostQueue }, taskQueueType: activityTaskQueueType })
+        .catch(() => null);
+      return (description?.pollers?.length ?? 0) > 0 ? true : null;
+    }, `the worker of ${hostId} to poll`, 60_000);
+    return loadConfig(env);
+  }
+
   /** A worker in its own process, started like `npm run start:worker` does (from the built code). */
-  spawnWorkerProcess(): ChildProcess {
+  spawnWorkerProcess(env: NodeJS.ProcessEnv = this.env): ChildProcess {
     const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'temporal', 'worker-main.js')], {
-      env: this.env,
+      env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -148,6 +167,7 @@ export class WorkOrderHarness {
       await this.workers.shutdown();
       await this.workerRun?.catch(() => undefined);
     }
+    for (const home of this.extraHomes) await rm(home, { recursive: true, force: true });
     await this.workerConnection?.close();
     await this.closeClient?.();
     await this.model?.close();

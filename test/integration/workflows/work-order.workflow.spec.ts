@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import type { StepHistory } from '../../../workflows/messages.js';
-import { commitRule, createBranchRule, happyPathRules } from '../../utils/scripted-steps.js';
+import { createBranchRule, happyPathRules, writeAndCommitRule } from '../../utils/scripted-steps.js';
 import { finalState, stepOutcomes, waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
 
 describe('work-order workflow on real Temporal, git, Claude Code and a test forge', () => {
@@ -56,7 +56,7 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
   });
 
   it('starts from the repository real default branch when it is not main', async () => {
-    harness.model.setRules([createBranchRule('feat/on-trunk'), commitRuleWritingFile()]);
+    harness.model.setRules([createBranchRule('feat/on-trunk'), writeAndCommitRule('work.txt', 'feat: change on trunk')]);
     const repository = await harness.createRepository('trunky', 'trunk');
     const handle = await harness.startWorkOrder({
       repositoryUrl: repository.htmlUrl,
@@ -131,8 +131,3 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
     expect(harness.model.requests).toHaveLength(modelRequestsBefore);
   });
 });
-
-function commitRuleWritingFile() {
-  const rule = commitRule('feat: change on trunk');
-  return { ...rule, turns: [{ toolUse: { name: 'Bash', input: { command: 'echo trunk-work > work.txt && git add -A && git commit -q -m "feat: change on trunk"', description: 'commit' } } }, ...rule.turns.slice(1)] };
-}
