@@ -1,5 +1,4 @@
-import { gitOrNull } from '../src/git/git-runner.js';
-import { readGitEvidence } from '../src/git/git-evidence.js';
+import { currentBranch, readGitEvidence } from '../src/git/git-evidence.js';
 import { computePhase } from '../src/progress/phase.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { TrackPhaseInput, TrackPhaseResult } from './activity-types.js';
@@ -9,8 +8,7 @@ export function createGitObservationActivities(deps: ActivityDeps) {
   return {
     /** The branch the sandbox is on, from git; null while HEAD is detached at the base commit. */
     async detectBranch(input: { sandboxPath: string }): Promise<{ branchName: string | null }> {
-      const branch = await gitOrNull(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: input.sandboxPath });
-      return { branchName: branch || null };
+      return { branchName: await currentBranch(input.sandboxPath) };
     },
 
     async trackPhase(input: TrackPhaseInput): Promise<TrackPhaseResult> {

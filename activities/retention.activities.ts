@@ -1,6 +1,7 @@
 import { type Dirent, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { currentBranch } from '../src/git/git-evidence.js';
 import { git, GitCommandError, gitOrNull } from '../src/git/git-runner.js';
 import { agentWorkOrderIdSchema } from '../src/ids.js';
 import type { Logger } from '../src/logger.js';
@@ -176,7 +177,7 @@ async function inspectSandbox(agentWorkOrderId: string, sandboxPath: string): Pr
     const commonDir = await git(['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd });
     const hasCommit = (await gitOrNull(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd })) !== null;
     const unpushedShas = hasCommit ? lines(await git(['rev-list', 'HEAD', '--not', '--remotes=origin'], { cwd })) : [];
-    const branch = (await gitOrNull(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd })) || null;
+    const branch = await currentBranch(cwd);
     const uncommitted = lines(await git(['status', '--porcelain'], { cwd }));
     return {
       kind: 'checkout',

@@ -10,13 +10,18 @@ export interface GitEvidence {
   uncommittedFiles: number;
 }
 
+/** The branch checked out in `cwd`; null while HEAD is detached. */
+export async function currentBranch(cwd: string): Promise<string | null> {
+  return (await gitOrNull(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd })) || null;
+}
+
 /**
  * `baseRef` is the remote-tracking ref of the default branch the sandbox started from (e.g. `origin/trunk`), so
  * commits and files are counted for this work order only.
  */
 export async function readGitEvidence(sandboxPath: string, baseRef: string): Promise<GitEvidence> {
   const cwd = sandboxPath;
-  const branch = await gitOrNull(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd });
+  const branchName = await currentBranch(cwd);
   const headSha = await gitOrNull(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd });
   const countText = await gitOrNull(['rev-list', '--count', `${baseRef}..HEAD`], { cwd });
   const commitCount = Number(countText ?? 0) || 0;
@@ -24,7 +29,7 @@ export async function readGitEvidence(sandboxPath: string, baseRef: string): Pro
   const latestCommitMessage = commitCount > 0 ? await git(['log', '-1', '--format=%s'], { cwd }) : null;
   const status = await git(['status', '--porcelain', '--untracked-files=all'], { cwd });
   return {
-    branchName: branch && branch.length > 0 ? branch : null,
+    branchName,
     headSha,
     commitCount,
     filesChanged: nonEmptyLines(changed).length,
