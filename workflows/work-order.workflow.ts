@@ -9,7 +9,6 @@ import {
   setCurrentDetails,
   setHandler,
   TimeoutFailure,
-  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { TimeoutType } from '@temporalio/common';
@@ -268,7 +267,6 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<Age
     }
     throw error instanceof WorkOrderFailed ? ApplicationFailure.nonRetryable(error.message, 'WorkOrderFailed') : error;
   } finally {
-    upsertMemo({ finalStatus: state.status });
     await CancellationScope.nonCancellable(async () => {
       if (admissionControllerId) {
         // Also sent when the work order never got its slot, so it leaves the line.

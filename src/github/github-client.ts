@@ -1,5 +1,4 @@
 import { Octokit } from '@octokit/rest';
-import type { AppConfig } from '../config.js';
 import type { IssueInfo, OpenPullRequestRequest, PullRequestInfo, RepositoryInfo, RepositoryRef } from './github-types.js';
 
 /** A GitHub API call that failed; `status` is the HTTP status, undefined when GitHub was not reached at all. */
@@ -63,10 +62,6 @@ export class GitHubClient {
     this.octokit.hook.before('request', (request) => {
       request.request = { ...request.request, signal: AbortSignal.timeout(timeoutMs) };
     });
-  }
-
-  static fromConfig(config: Pick<AppConfig, 'GITHUB_API_URL' | 'GITHUB_TOKEN'>): GitHubClient {
-    return new GitHubClient({ apiUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
   }
 
   async getRepository(ref: RepositoryRef): Promise<RepositoryInfo> {
