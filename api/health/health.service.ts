@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import type { AppConfig } from '../../src/config.js';
+import type { SettingsReader } from '../../src/settings/settings-service.js';
 import { APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT } from '../core/api-tokens.js';
+import { SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
 
 export interface DependencyHealth {
   healthy: boolean;
@@ -36,20 +38,31 @@ export class HealthService {
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SERVICE_VERSION) private readonly version: string,
+    @Inject(SETTINGS_SERVICE) private readonly settings: SettingsReader,
   ) {}
 
   async report(): Promise<HealthReport> {
     const [temporalHealth, worker, claudeCli, git] = await Promise.all([
       this.checkTemporal(),
       this.checkWorker(),
-      this.checkCli('claude_cli', this.config.CLAUDE_CLI_PATH),
-      this.checkCli('git', 'git'),
+      this.claudeCliPath().then((cliPath) => this.checkCli(cliPath)),
+      this.checkCli('git'),
     ]);
     const dependencies = { temporal: temporalHealth, worker, claude_cli: claudeCli, git };
     const reasons = Object.entries(dependencies)
       .filter(([, health]) => !health.healthy)
       .map(([name, health]) => `${name}: ${health.detail}`);
     return { status: reasons.length === 0 ? 'healthy' : 'degraded', service: 'agent-work-orders', version: this.version, dependencies, reasons };
+  }
+
+  /** The CLI the worker will run: a path saved in settings counts, not only the environment's. */
+  private async claudeCliPath(): Promise<string> {
+    try {
+      return (await this.settings.agentSettings()).cliPath;
+    } catch {
+      // An unreadable store must not hide whether the configured CLI itself works.
+      return this.config.CLAUDE_CLI_PATH;
+    }
   }
 
   private async checkTemporal(): Promise<DependencyHealth> {
@@ -84,8 +97,9 @@ export class HealthService {
     }
   }
 
-  private checkCli(name: string, command: string): Promise<DependencyHealth> {
-    const cached = this.cliChecks.get(name);
+  /** Cached per command, so a CLI path changed in settings is checked afresh. */
+  private checkCli(command: string): Promise<DependencyHealth> {
+    const cached = this.cliChecks.get(command);
     if (cached && Date.now() - cached.at < cliCacheMs) return cached.result;
     const result = execa(command, ['--version'], { timeout: 15_000, reject: false }).then(
       (outcome): DependencyHealth =>
@@ -93,7 +107,7 @@ export class HealthService {
           ? { healthy: true, detail: outcome.stdout.trim().split('\n')[0] ?? 'present' }
           : { healthy: false, detail: `${command} --version failed: ${outcome.failed && outcome.exitCode === undefined ? 'not found or not runnable' : `exit code ${outcome.exitCode}`}` },
     );
-    this.cliChecks.set(name, { at: Date.now(), result });
+    this.cliChecks.set(command, { at: Date.now(), result });
     return result;
   }
 }

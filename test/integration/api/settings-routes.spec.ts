@@ -137,9 +137,14 @@ describe('settings routes', () => {
     const found = await api.http().post(`${settingsPath}/test-claude`).expect(200);
     expect(found.body).toMatchObject({ ok: true, found: true, cli_path: claudeCliPath, cli_path_source: 'stored', resolved_path: claudeCliPath, error_message: null });
     expect(found.body.version).toMatch(/\d+\.\d+\.\d+.*Claude Code/);
+    // Health checks the CLI the worker will run: the stored path, not the environment's default `claude`.
+    const health = await api.http().get('/health');
+    expect(health.body.dependencies.claude_cli).toMatchObject({ healthy: true, detail: expect.stringMatching(/Claude Code/) });
 
     await api.http().put(settingsPath).send({ claude_cli_path: path.join(home, 'no-such-cli') }).expect(200);
     const gone = await api.http().post(`${settingsPath}/test-claude`).expect(200);
     expect(gone.body).toMatchObject({ ok: false, found: false });
+    const degraded = await api.http().get('/health');
+    expect(degraded.body.dependencies.claude_cli.healthy).toBe(false);
   });
 });
