@@ -5,6 +5,11 @@ export interface Migration {
   name: string;
   /** One statement each (both drivers run them one by one), in portable SQL. */
   statements: string[];
+  /**
+   * Only these databases run the statements (they may then use that dialect's SQL); every database records the
+   * version, so versions stay one sequence.
+   */
+  dialects?: SqlDriver['dialect'][];
 }
 
 /**
@@ -35,6 +40,28 @@ export const migrations: Migration[] = [
         default_commands TEXT NOT NULL,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
+      )`,
+    ],
+  },
+  {
+    // Work-order logs live in PostgreSQL only when the API and the workers share it; one host keeps them in files.
+    version: 2,
+    name: 'work_order_logs',
+    dialects: ['postgres'],
+    statements: [
+      `CREATE TABLE work_order_log_heads (
+        agent_work_order_id TEXT PRIMARY KEY,
+        last_seq INTEGER NOT NULL,
+        last_timestamp TEXT NOT NULL
+      )`,
+      'CREATE INDEX work_order_log_heads_last_timestamp ON work_order_log_heads (last_timestamp)',
+      `CREATE TABLE work_order_logs (
+        agent_work_order_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        step TEXT,
+        entry TEXT NOT NULL,
+        PRIMARY KEY (agent_work_order_id, seq)
       )`,
     ],
   },
@@ -69,7 +96,8 @@ export async function migrate(driver: SqlDriver, known: Migration[] = migrations
     const applied = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((row) => Number(row.version)));
     const toApply = pending(applied);
     for (const migration of toApply) {
-      for (const statement of migration.statements) await tx.execute(statement);
+      const runsHere = !migration.dialects || migration.dialects.includes(driver.dialect);
+      for (const statement of runsHere ? migration.statements : []) await tx.execute(statement);
       await tx.execute('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
         migration.version,
         migration.name,
