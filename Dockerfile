@@ -44,4 +44,4 @@ COPY --from=build --chown=root:root /app/.claude/commands ./.claude/commands
 
 USER awo
 EXPOSE 8888
-CMD ["node", "dist/api/main.js"]
+CMD ["node", "dist/entrypoints/api-main.js"]

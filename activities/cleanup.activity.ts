@@ -1,6 +1,6 @@
 import type { ActivityDeps } from './activity-deps.js';
 import type { CleanupInput } from './activity-types.js';
-import { killStaleAgent } from './stale-agent.js';
+import { killStaleAgent } from '../src/agent/stale-agent.js';
 import { workOrderEvent } from './work-order-event.js';
 
 export function createCleanupActivity(deps: ActivityDeps) {

@@ -5,7 +5,7 @@ import { git } from '../src/git/git-runner.js';
 import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { CreatePullRequestInput, CreatePullRequestResult } from './activity-types.js';
-import { pullRequestText } from './pull-request-text.js';
+import { pullRequestText } from '../src/github/pull-request-text.js';
 import { workOrderEvent } from './work-order-event.js';
 
 export function createPullRequestActivity(deps: ActivityDeps) {

@@ -8,8 +8,8 @@ import { CommandNotFoundError, loadCommand, renderCommand } from '../src/command
 import { buildStepArguments } from '../src/commands/step-arguments.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { RunAgentInput, RunAgentResult } from './activity-types.js';
-import { startPromptInjection } from './prompt-injection.js';
-import { killStaleAgent, recordRunningAgent } from './stale-agent.js';
+import { startPromptInjection } from '../src/agent/prompt-injection.js';
+import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
 import { workOrderEvent } from './work-order-event.js';
 
 interface AgentHeartbeat {

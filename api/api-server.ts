@@ -23,7 +23,7 @@ export function serviceVersion(): string {
   return (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** The NestJS app on AWO_HOST:AWO_PORT, used by both `api/main.ts` (API only) and `temporal/start-all.ts`. */
+/** The NestJS app on AWO_HOST:AWO_PORT, used by both `entrypoints/api-main.ts` (API only) and `entrypoints/start-all.ts`. */
 export async function startApiServer(dependencies: Omit<ApiDependencies, 'version'>): Promise<ApiServerHandle> {
   const { config, logger } = dependencies;
   const version = serviceVersion();

@@ -12,11 +12,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { projectRoot } from '../src/config.js';
+import { fileURLToPath } from 'node:url';
 import type { AgentWorkOrder, StepRecord } from '../src/models/work-order.js';
 import { bashTurn, type Rule, startModelServer, textTurn, writeTurn } from '../test/fixtures/model-server.js';
 import { startTestForge, type TestForge } from '../test/fixtures/test-forge.js';
 
+// Compiled to dist-bench/bench/ (its own out dir, so test fixtures stay out of dist/); the service runs from dist/.
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const prefix = '/api/agent-work-orders';
 const token = 'ghp_benchforgetoken0123456789abcdef';
 const count = Number(process.env.BENCH_COUNT ?? 20);
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
     ...(process.env.AWO_MAX_CONCURRENT ? { AWO_MAX_CONCURRENT: process.env.AWO_MAX_CONCURRENT } : {}),
   };
   const baseUrl = `http://127.0.0.1:${apiPort}`;
-  const service = spawn(process.execPath, [path.join(projectRoot, 'dist', 'temporal', 'start-all.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const service = spawn(process.execPath, [path.join(projectRoot, 'dist', 'entrypoints', 'start-all.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

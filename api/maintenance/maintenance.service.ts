@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { type Client, ScheduleNotFoundError } from '@temporalio/client';
 import type { AppConfig } from '../../src/config.js';
-import { listRetentionScheduleIds, retentionHostId, retentionScheduleId, triggerRetention } from '../../temporal/retention-schedule.js';
+import { listRetentionScheduleIds, retentionHostId, retentionScheduleId, triggerRetention } from '../../temporal/client/retention-schedules.js';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/api-tokens.js';
 import { isTemporalUnavailable, temporalUnavailable } from '../work-orders/temporal-errors.js';
 import type { RetentionTriggerResponse } from './maintenance.dto.js';

@@ -21,7 +21,7 @@ import { gitProgressQuery, pendingPromptsQuery, type PromptSignalPayload, type S
 import { awoPhaseKey, awoStatusKey, awoStepKey } from '../../workflows/search-attributes.js';
 import { WorkOrderNotFoundError } from '../core/api-errors.js';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/api-tokens.js';
-import { queuePositionOf, readAdmissionQueue } from '../../temporal/admission-queue-reader.js';
+import { queuePositionOf, readAdmissionQueue } from '../../temporal/client/admission-queue-reader.js';
 import { isDeadline, isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
 
 /** What both describe() and a visibility list give about an execution. */

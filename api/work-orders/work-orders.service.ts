@@ -6,7 +6,7 @@ import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { Logger } from '../../src/logger.js';
 import { type CreateWorkOrderRequest, type ListWorkOrdersQuery, toWorkOrderInput } from '../../src/models/work-order-request.js';
 import { type AgentWorkOrder, endedStatuses, type GitProgress, type WorkOrderStatus, workOrderInputSchema } from '../../src/models/work-order.js';
-import { startWorkOrder } from '../../temporal/work-order-starter.js';
+import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
 import { promptSignal, type StepHistory, workOrderWorkflowName } from '../../workflows/messages.js';
 import { WorkOrderEndedError } from '../core/api-errors.js';
 import { API_LOGGER, APP_CONFIG, TEMPORAL_CLIENT } from '../core/api-tokens.js';

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { projectRoot } from '../../src/config.js';
 import type { WorkOrderHarness } from '../utils/work-order-harness.js';
 
-/** The built entry points, started the way the README starts them (`npm start` runs dist/temporal/start-all.js). */
+/** The built entry points, started the way the README starts them (`npm start` runs dist/entrypoints/start-all.js). */
 export const entryPoints = {
-  all: path.join(projectRoot, 'dist', 'temporal', 'start-all.js'),
-  api: path.join(projectRoot, 'dist', 'api', 'main.js'),
-  worker: path.join(projectRoot, 'dist', 'temporal', 'worker-main.js'),
+  all: path.join(projectRoot, 'dist', 'entrypoints', 'start-all.js'),
+  api: path.join(projectRoot, 'dist', 'entrypoints', 'api-main.js'),
+  worker: path.join(projectRoot, 'dist', 'entrypoints', 'worker-main.js'),
 } as const;
 
 export interface ServiceProcess {

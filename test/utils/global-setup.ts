@@ -2,7 +2,7 @@ import Module from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { DevServerHandle } from '../../temporal/dev-server.js';
+import type { DevServerHandle } from '../../temporal/server/dev-server.js';
 
 /** Read by global-teardown.ts: jest runs both in the parent process, outside the tests' module registry. */
 const temporalTestServerKey = Symbol.for('agent-work-orders.temporal-test-server');
@@ -49,8 +49,8 @@ export default async function globalSetup(): Promise<void> {
   const restoreResolver = resolveProjectTypeScriptSources();
   try {
     const [{ findOrInstallTemporalCli }, { startDevServer, DevServerPortInUseError }, { createLogger }, { TEST_NAMESPACE }] = await Promise.all([
-      import('../../temporal/temporal-cli.js'),
-      import('../../temporal/dev-server.js'),
+      import('../../temporal/server/temporal-cli.js'),
+      import('../../temporal/server/dev-server.js'),
       import('../../src/logger.js'),
       import('./temporal-env.js'),
     ]);
@@ -60,7 +60,7 @@ export default async function globalSetup(): Promise<void> {
     if (process.env.TEMPORAL_TEST_ADDRESS) {
       const [{ Connection }, { registerSearchAttributes }] = await Promise.all([
         import('@temporalio/client'),
-        import('../../temporal/search-attributes-registration.js'),
+        import('../../temporal/server/search-attributes-registration.js'),
       ]);
       const connection = await Connection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS });
       try {

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.js';
 import type { SandboxType } from '../../src/models/work-order.js';
 import { SandboxManager } from '../../src/sandbox/sandbox-manager.js';
 import type { Sandbox } from '../../src/sandbox/sandbox-types.js';
-import { triggerRetention } from '../../temporal/retention-schedule.js';
+import { triggerRetention } from '../../temporal/client/retention-schedules.js';
 import type { RetentionCleanupResult } from '../../workflows/retention.workflow.js';
 import { testToken, type WorkOrderHarness } from './work-order-harness.js';
 

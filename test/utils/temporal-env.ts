@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectClient, type TemporalClientHandle } from '../../temporal/connection.js';
+import { connectClient, type TemporalClientHandle } from '../../temporal/client/connection.js';
 
 /** Tests share the global dev server's default namespace and keep apart through task queues and workflow ids. */
 export const TEST_NAMESPACE = 'default';

@@ -8,12 +8,12 @@ import { type AppConfig, loadConfig, projectRoot } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { AgentWorkOrder, SandboxType, WorkOrderInput, WorkOrderStep } from '../../src/models/work-order.js';
-import { createNativeConnection } from '../../temporal/connection.js';
-import { hostTaskQueueName } from '../../temporal/task-queues.js';
-import { startWorkOrder } from '../../temporal/work-order-starter.js';
+import { createNativeConnection } from '../../temporal/worker/native-connection.js';
+import { hostTaskQueueName } from '../../temporal/worker/task-queues.js';
+import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
 import type { StepHistory } from '../../workflows/messages.js';
-import { createWorkOrderWorkers, type WorkOrderWorkers } from '../../temporal/worker.js';
-import { installWorkerRuntime } from '../../temporal/worker-runtime.js';
+import { createWorkOrderWorkers, type WorkOrderWorkers } from '../../temporal/worker/worker.js';
+import { installWorkerRuntime } from '../../temporal/worker/worker-runtime.js';
 import { startModelServer, type ModelServer, type Rule } from '../fixtures/model-server.js';
 import { startTestForge, type TestForge } from '../fixtures/test-forge.js';
 import { connectTestClient, testTemporalAddress, uniqueTaskQueue } from './temporal-env.js';
@@ -119,7 +119,7 @@ export class WorkOrderHarness {
 
   /** A worker in its own process, started like `npm run start:worker` does (from the built code). */
   spawnWorkerProcess(env: NodeJS.ProcessEnv = this.env): ChildProcess {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'temporal', 'worker-main.js')], {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'entrypoints', 'worker-main.js')], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });

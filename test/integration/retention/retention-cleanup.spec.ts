@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RetentionReport } from '../../../activities/retention-types.js';
+import type { RetentionReport } from '../../../src/retention/retention-types.js';
 import { newAgentWorkOrderId } from '../../../src/ids.js';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import { createBranchRule, gate, planningRule } from '../../utils/scripted-steps.js';

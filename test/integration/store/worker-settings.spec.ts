@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { type ConfigurationServices, openConfigurationServices } from '../../../src/settings/configuration-services.js';
-import { createActivityDeps } from '../../../temporal/activity-wiring.js';
+import { createActivityDeps } from '../../../temporal/worker/activity-wiring.js';
 import { claudeCliPath } from '../../utils/work-order-harness.js';
 
 /**

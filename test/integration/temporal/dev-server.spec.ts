@@ -5,11 +5,11 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { createLogger } from '../../../src/logger.js';
-import { DevServerPortInUseError, startDevServer } from '../../../temporal/dev-server.js';
-import { customSearchAttributes, registerSearchAttributes } from '../../../temporal/search-attributes-registration.js';
-import { findOrInstallTemporalCli } from '../../../temporal/temporal-cli.js';
+import { DevServerPortInUseError, startDevServer } from '../../../temporal/server/dev-server.js';
+import { customSearchAttributes, registerSearchAttributes } from '../../../temporal/server/search-attributes-registration.js';
+import { findOrInstallTemporalCli } from '../../../temporal/server/temporal-cli.js';
 import { workOrderSearchAttributeKeys } from '../../../workflows/search-attributes.js';
-import type { TemporalClientHandle } from '../../../temporal/connection.js';
+import type { TemporalClientHandle } from '../../../temporal/client/connection.js';
 import { connectTestClient, TEST_NAMESPACE } from '../../utils/temporal-env.js';
 
 const logger = createLogger('silent');

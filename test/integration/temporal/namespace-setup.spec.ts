@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
-import { prepareNamespace } from '../../../temporal/namespace-setup.js';
-import { customSearchAttributes } from '../../../temporal/search-attributes-registration.js';
+import { prepareNamespace } from '../../../temporal/server/namespace-setup.js';
+import { customSearchAttributes } from '../../../temporal/server/search-attributes-registration.js';
 import { testTemporalAddress } from '../../utils/temporal-env.js';
 
 describe('prepareNamespace (compose setup) against a real Temporal server', () => {

@@ -1,6 +1,6 @@
 import { WorkflowHandle } from '@temporalio/client';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
-import { readAdmissionQueue, queuePositionOf } from '../../../temporal/admission-queue-reader.js';
+import { readAdmissionQueue, queuePositionOf } from '../../../temporal/client/admission-queue-reader.js';
 import { type AdmissionQueue, admissionControllerId } from '../../../workflows/admission-messages.js';
 import { textTurn, writeTurn } from '../../fixtures/model-server.js';
 import { gate } from '../../utils/scripted-steps.js';

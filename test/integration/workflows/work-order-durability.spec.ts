@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { WorkOrderArtifacts } from '../../../src/artifacts/work-order-artifacts.js';
-import { readAdmissionQueue } from '../../../temporal/admission-queue-reader.js';
+import { readAdmissionQueue } from '../../../temporal/client/admission-queue-reader.js';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import type { StepHistory } from '../../../workflows/messages.js';
 import { textTurn, writeTurn } from '../../fixtures/model-server.js';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot, type AppConfig } from '../src/config.js';
-import { rootLogger, type Logger } from '../src/logger.js';
+import { projectRoot, type AppConfig } from '../../src/config.js';
+import { rootLogger, type Logger } from '../../src/logger.js';
 
 const execFileAsync = promisify(execFile);
 

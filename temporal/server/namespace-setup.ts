@@ -1,7 +1,7 @@
 import { isGrpcServiceError, type Connection } from '@temporalio/client';
 // Deep import, as in search-attributes-registration.ts: the SDK's own duration-to-protobuf conversion.
 import { msToTs } from '@temporalio/common/lib/time.js';
-import type { Logger } from '../src/logger.js';
+import type { Logger } from '../../src/logger.js';
 import { registerSearchAttributes } from './search-attributes-registration.js';
 
 const GRPC_ALREADY_EXISTS = 6;

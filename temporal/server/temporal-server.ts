@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { Connection } from '@temporalio/client';
-import type { AppConfig } from '../src/config.js';
-import type { Logger } from '../src/logger.js';
+import type { AppConfig } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
 import { devServerOptionsFromConfig, startDevServer } from './dev-server.js';
 import { registerSearchAttributes } from './search-attributes-registration.js';
 import { findOrInstallTemporalCli } from './temporal-cli.js';

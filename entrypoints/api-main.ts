@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
-import { connectClient, temporalAddress } from '../temporal/connection.js';
-import { startApiServer } from './api-server.js';
+import { connectClient, temporalAddress } from '../temporal/client/connection.js';
+import { startApiServer } from '../api/api-server.js';
 
 /** Starts only the API, against TEMPORAL_ADDRESS (or the embedded server's port): for replicas and compose. */
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
-import type { RunningAgent } from '../src/agent/agent-types.js';
-import type { PromptInbox } from '../src/artifacts/prompt-inbox.js';
+import type { RunningAgent } from './agent-types.js';
+import type { PromptInbox } from '../artifacts/prompt-inbox.js';
 
 const pollIntervalMs = 250;
 

@@ -1,4 +1,4 @@
-import { pullRequestText } from '../../../activities/pull-request-text.js';
+import { pullRequestText } from '../../../src/github/pull-request-text.js';
 
 describe('pullRequestText', () => {
   const base = { agentWorkOrderId: 'wo-0123abcd', userRequest: 'Add login\nwith details', githubIssueNumber: null, planOutput: null, commitSubjects: ['feat: add login'] };

@@ -1,5 +1,5 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { type AdmissionQueue, admissionControllerId, admissionQueueQuery } from '../workflows/admission-messages.js';
+import { type AdmissionQueue, admissionControllerId, admissionQueueQuery } from '../../workflows/admission-messages.js';
 
 /** The admission line as the controller sees it; null when no work order has asked for a slot yet. */
 export async function readAdmissionQueue(client: Client, sharedTaskQueue: string): Promise<AdmissionQueue | null> {

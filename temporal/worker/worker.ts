@@ -1,10 +1,10 @@
 import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { createAdmissionActivities } from '../activities/admission.activities.js';
-import { createActivities } from '../activities/create-activities.js';
-import { createRetentionActivities } from '../activities/retention.activities.js';
-import type { AppConfig } from '../src/config.js';
-import type { Logger } from '../src/logger.js';
+import { createAdmissionActivities } from '../../activities/admission.activities.js';
+import { createActivities } from '../../activities/create-activities.js';
+import { createRetentionActivities } from '../../activities/retention.activities.js';
+import type { AppConfig } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
 import { createActivityDeps, lazySettingsReader } from './activity-wiring.js';
 import { ensureRetentionSchedule } from './retention-schedule.js';
 import { createRetentionDeps, workOrderOpenProbe } from './retention-wiring.js';

@@ -1,5 +1,5 @@
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
-import type { Logger } from '../src/logger.js';
+import type { Logger } from '../../src/logger.js';
 
 let installed = false;
 

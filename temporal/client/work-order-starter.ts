@@ -1,8 +1,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { AgentWorkOrder, WorkOrderInput } from '../src/models/work-order.js';
-import { workOrderWorkflowName } from '../workflows/messages.js';
-import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from '../workflows/search-attributes.js';
+import type { AgentWorkOrder, WorkOrderInput } from '../../src/models/work-order.js';
+import { workOrderWorkflowName } from '../../workflows/messages.js';
+import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from '../../workflows/search-attributes.js';
 
 /**
  * Starts one work order: the workflow id is the work order id, and its search attributes are set from the start so

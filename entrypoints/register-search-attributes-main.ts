@@ -1,8 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { rootLogger } from '../src/logger.js';
-import { temporalAddress } from './connection.js';
-import { prepareNamespace } from './namespace-setup.js';
+import { temporalAddress } from '../temporal/client/connection.js';
+import { prepareNamespace } from '../temporal/server/namespace-setup.js';
 
 /** Closed work orders stay listable at least this long, and never less than their files are kept. */
 const minimumNamespaceRetentionDays = 30;

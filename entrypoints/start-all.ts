@@ -3,10 +3,11 @@ import { type ApiServerHandle, startApiServer } from '../api/api-server.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
-import { connectClient, createNativeConnection } from './connection.js';
-import { ensureTemporalServer } from './temporal-server.js';
-import { createWorkOrderWorkers } from './worker.js';
-import { installWorkerRuntime } from './worker-runtime.js';
+import { connectClient } from '../temporal/client/connection.js';
+import { createNativeConnection } from '../temporal/worker/native-connection.js';
+import { ensureTemporalServer } from '../temporal/server/temporal-server.js';
+import { createWorkOrderWorkers } from '../temporal/worker/worker.js';
+import { installWorkerRuntime } from '../temporal/worker/worker-runtime.js';
 
 /**
  * `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the worker and the API, in one

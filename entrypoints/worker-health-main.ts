@@ -1,8 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { loadConfig } from '../src/config.js';
-import { temporalAddress } from './connection.js';
-import { hostTaskQueueName } from './task-queues.js';
+import { temporalAddress } from '../temporal/client/connection.js';
+import { hostTaskQueueName } from '../temporal/worker/task-queues.js';
 
 // Values of Temporal's TaskQueueKind and TaskQueueType enums; the proto package that names them is not ours to import.
 const TASK_QUEUE_KIND_NORMAL = 1;

@@ -1,17 +1,17 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActivityDeps } from '../activities/activity-deps.js';
-import { buildAgentEnv } from '../src/agent/agent-env.js';
-import type { AgentExecutor } from '../src/agent/agent-types.js';
-import { ClaudeCodeExecutor } from '../src/agent/claude-executor.js';
-import { PromptInbox } from '../src/artifacts/prompt-inbox.js';
-import { WorkOrderArtifacts } from '../src/artifacts/work-order-artifacts.js';
-import type { AppConfig } from '../src/config.js';
-import { GitHubClient } from '../src/github/github-client.js';
-import type { Logger } from '../src/logger.js';
-import { SandboxManager } from '../src/sandbox/sandbox-manager.js';
-import { openConfigurationServices } from '../src/settings/configuration-services.js';
-import { SecretDecryptionError } from '../src/settings/secret-box.js';
-import { type SettingsReader, StoredValueInvalidError } from '../src/settings/settings-service.js';
+import type { ActivityDeps } from '../../activities/activity-deps.js';
+import { buildAgentEnv } from '../../src/agent/agent-env.js';
+import type { AgentExecutor } from '../../src/agent/agent-types.js';
+import { ClaudeCodeExecutor } from '../../src/agent/claude-executor.js';
+import { PromptInbox } from '../../src/artifacts/prompt-inbox.js';
+import { WorkOrderArtifacts } from '../../src/artifacts/work-order-artifacts.js';
+import type { AppConfig } from '../../src/config.js';
+import { GitHubClient } from '../../src/github/github-client.js';
+import type { Logger } from '../../src/logger.js';
+import { SandboxManager } from '../../src/sandbox/sandbox-manager.js';
+import { openConfigurationServices } from '../../src/settings/configuration-services.js';
+import { SecretDecryptionError } from '../../src/settings/secret-box.js';
+import { type SettingsReader, StoredValueInvalidError } from '../../src/settings/settings-service.js';
 
 /**
  * The real services behind the activities of one worker host. `env` is what the agent's allow-listed environment is

@@ -1,6 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
-import type { AppConfig } from '../src/config.js';
+import type { AppConfig } from '../../src/config.js';
 
 /** The full AppConfig fits; tests pass just an address and a namespace. */
 export type TemporalConnectionConfig = Pick<AppConfig, 'TEMPORAL_NAMESPACE'> & Partial<Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'AWO_TEMPORAL_PORT'>>;
@@ -23,13 +22,4 @@ export interface TemporalClientHandle {
 export async function connectClient(config: TemporalConnectionConfig): Promise<TemporalClientHandle> {
   const connection = await Connection.connect({ address: temporalAddress(config) });
   return { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), connection };
-}
-
-/**
- * The connection workers poll with. The worker package is imported on demand because it loads the native Core
- * bridge, which the API process (client only) has no use for.
- */
-export async function createNativeConnection(address: string): Promise<NativeConnection> {
-  const { NativeConnection: WorkerConnection } = await import('@temporalio/worker');
-  return WorkerConnection.connect({ address });
 }

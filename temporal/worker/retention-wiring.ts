@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { type Client, WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
-import type { ActivityDeps } from '../activities/activity-deps.js';
-import type { RetentionDeps } from '../activities/retention.activities.js';
-import type { AppConfig } from '../src/config.js';
-import type { SettingsReader } from '../src/settings/settings-service.js';
+import type { ActivityDeps } from '../../activities/activity-deps.js';
+import type { RetentionDeps } from '../../src/retention/retention-cleanup.js';
+import type { AppConfig } from '../../src/config.js';
+import type { SettingsReader } from '../../src/settings/settings-service.js';
 
 /** Statuses of a workflow run that will not change again; anything else (running, paused, unknown) counts as open. */
 const closedStatuses = new Set<WorkflowExecutionStatusName>(['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT', 'CONTINUED_AS_NEW']);

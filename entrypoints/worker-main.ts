@@ -1,9 +1,10 @@
 import { ConfigError, loadConfig } from '../src/config.js';
 import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
-import { createNativeConnection, temporalAddress } from './connection.js';
-import { createWorkOrderWorkers } from './worker.js';
-import { installWorkerRuntime } from './worker-runtime.js';
+import { temporalAddress } from '../temporal/client/connection.js';
+import { createNativeConnection } from '../temporal/worker/native-connection.js';
+import { createWorkOrderWorkers } from '../temporal/worker/worker.js';
+import { installWorkerRuntime } from '../temporal/worker/worker-runtime.js';
 
 /** Starts only the worker, against TEMPORAL_ADDRESS (or the embedded server's port): for scaling out and compose. */
 async function main(): Promise<void> {

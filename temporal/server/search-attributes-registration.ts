@@ -3,7 +3,7 @@ import { SearchAttributeType } from '@temporalio/common';
 // Deep import: the SDK keeps this encoder out of its index ("exported for use in tests to register search
 // attributes"), and it is the only mapping from its type names to the operator service's enum.
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
-import * as searchAttributeModule from '../workflows/search-attributes.js';
+import * as searchAttributeModule from '../../workflows/search-attributes.js';
 
 export interface CustomSearchAttribute {
   name: string;

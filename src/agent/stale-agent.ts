@@ -1,5 +1,5 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { killProcessGroup } from '../src/agent/claude-executor.js';
+import { killProcessGroup } from './claude-executor.js';
 
 /**
  * The pid file names the agent's process group and, once known, its session id: Claude Code starts tool commands in

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
-import type { AppConfig } from '../src/config.js';
-import type { Logger } from '../src/logger.js';
+import type { AppConfig } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
 import { customSearchAttributes, registerSearchAttributes } from './search-attributes-registration.js';
 
 /** The dev server listens on loopback only: it has no authentication. */
