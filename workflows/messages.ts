@@ -1,16 +1,13 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { AgentWorkOrder, GitProgress, StepRecord } from '../src/models/work-order.js';
+import type { AgentWorkOrder, GitProgress, StepHistory } from '../src/models/work-order.js';
+
+export type { StepHistory } from '../src/models/work-order.js';
 
 /** Message definitions shared by the workflow and every client: one name, one place. */
 export interface PromptSignalPayload {
   prompt_text: string;
   /** Chosen by the sender so the acknowledgement and the step history can be matched. */
   prompt_id: string;
-}
-
-export interface StepHistory {
-  agent_work_order_id: string;
-  steps: StepRecord[];
 }
 
 export const promptSignal = defineSignal<[PromptSignalPayload]>('prompt');

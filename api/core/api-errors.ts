@@ -1,14 +1,11 @@
-/**
+import type { FieldIssue } from '../../src/models/api-error.js';
+
+export type { FieldIssue } from '../../src/models/api-error.js';
+
+/*
  * Errors the API's services throw; `ApiExceptionFilter` maps each to its HTTP status, once, at the edge. Every message
  * names the field or the reason, so a 4xx body tells the caller what to change.
  */
-export interface FieldIssue {
-  /** Dotted path of the offending field (`repository_url`, `selected_commands.1`), or `body` for the whole body. */
-  field: string;
-  message: string;
-  /** A machine-readable name for the rule, when the schema gives one (e.g. `host`, `credentials`, `not_implemented`). */
-  rule?: string;
-}
 
 export class RequestValidationError extends Error {
   constructor(readonly issues: FieldIssue[]) {

@@ -2,16 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../src/logger.js';
-import { DependencyUnavailableError, type FieldIssue, RequestValidationError, WorkOrderEndedError, WorkOrderNotFoundError } from './api-errors.js';
+import type { ApiErrorBody } from '../../src/models/api-error.js';
+import { DependencyUnavailableError, RequestValidationError, WorkOrderEndedError, WorkOrderNotFoundError } from './api-errors.js';
 
-/** The body of every error answer: `detail` as in Archon's (FastAPI) API, plus the offending fields for a 422. */
-export interface ApiErrorBody {
-  status_code: number;
-  detail: string;
-  errors?: FieldIssue[];
-  /** For a 500: the id under which the error was logged, so an operator can find it. */
-  error_id?: string;
-}
 
 /**
  * The one place errors become HTTP answers. Domain errors keep their message (it names the field or the reason);

@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { AppConfig } from '../../src/config.js';
-import type { RepositoryVerification } from '../../src/github/github-client.js';
+import { type RepositoryVerification, repositoryVerificationSchema } from '../../src/models/repository-verification.js';
 import { parseRepositoryUrl } from '../../src/github/repository-url.js';
 import { type VerifyRepositoryRequest, verifyRepositoryRequestSchema } from '../../src/models/work-order-request.js';
 import type { ConfigurationServices } from '../../src/settings/configuration-services.js';
 import { APP_CONFIG } from '../core/api-tokens.js';
 import { CONFIGURATION_SERVICES } from '../settings/configuration-store.module.js';
-import { repositoryVerificationSchema } from './github.dto.js';
 import { openApiSchema } from '../core/openapi.js';
 import { configuredBodyPipe } from '../core/schema-validation.pipe.js';
 import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';

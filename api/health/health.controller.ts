@@ -1,18 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { type HealthReport, HealthService } from './health.service.js';
-
-const dependencyHealthSchema = z.object({ healthy: z.boolean(), detail: z.string() });
-export const healthReportSchema = z
-  .object({
-    status: z.enum(['healthy', 'degraded']),
-    service: z.string(),
-    version: z.string(),
-    dependencies: z.object({ temporal: dependencyHealthSchema, worker: dependencyHealthSchema, claude_cli: dependencyHealthSchema, git: dependencyHealthSchema }),
-    reasons: z.array(z.string()),
-  })
-  .meta({ id: 'HealthReport' }) satisfies z.ZodType<HealthReport>;
+import { type HealthReport, healthReportSchema } from '../../src/models/health-report.js';
+import { HealthService } from './health.service.js';
 
 @ApiTags('health')
 @Controller()

@@ -2,24 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import type { AppConfig } from '../../src/config.js';
+import type { DependencyHealth, HealthReport } from '../../src/models/health-report.js';
 import type { SettingsReader } from '../../src/settings/settings-service.js';
 import { APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT } from '../core/api-tokens.js';
 import { SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
 
-export interface DependencyHealth {
-  healthy: boolean;
-  /** What was found (a version, a poller count) or why it is unhealthy. */
-  detail: string;
-}
-
-export interface HealthReport {
-  status: 'healthy' | 'degraded';
-  service: string;
-  version: string;
-  dependencies: { temporal: DependencyHealth; worker: DependencyHealth; claude_cli: DependencyHealth; git: DependencyHealth };
-  /** One line per unhealthy dependency; empty when healthy. */
-  reasons: string[];
-}
 
 // Proto enum values (TASK_QUEUE_KIND_NORMAL, TASK_QUEUE_TYPE_WORKFLOW); @temporalio/proto is not a direct dependency.
 const taskQueueKindNormal = 1;

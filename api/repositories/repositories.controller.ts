@@ -7,12 +7,16 @@ import {
   type UpdateRepositoryRequest,
   updateRepositoryRequestSchema,
 } from '../../src/repositories/configured-repository.js';
-import type { ConfiguredRepository } from '../../src/repositories/configured-repository.js';
-import type { RepositoryVerificationResult } from '../../src/repositories/repository-catalog.js';
+import {
+  type ConfiguredRepository,
+  configuredRepositoryListSchema,
+  configuredRepositorySchema,
+  type RepositoryVerificationResult,
+  repositoryVerificationResultSchema,
+} from '../../src/models/configured-repository.js';
 import { openApiSchema } from '../core/openapi.js';
 import { configuredBodyPipe } from '../core/schema-validation.pipe.js';
 import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';
-import { configuredRepositoryListSchema, configuredRepositorySchema, repositoryVerificationResultSchema } from './repository.dto.js';
 import { RepositoriesService } from './repositories.service.js';
 
 const AddRepositoryRequestPipe = configuredBodyPipe((config) => addRepositoryRequestSchema(config.GITHUB_SERVER_URL));

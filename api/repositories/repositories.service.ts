@@ -1,11 +1,11 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { AddRepositoryRequest, ConfiguredRepository, UpdateRepositoryRequest } from '../../src/repositories/configured-repository.js';
+import type { ConfiguredRepository, RepositoryVerificationResult } from '../../src/models/configured-repository.js';
+import type { AddRepositoryRequest, UpdateRepositoryRequest } from '../../src/repositories/configured-repository.js';
 import {
   DuplicateRepositoryError,
   type RepositoryCatalog,
   RepositoryNotAccessibleError,
   RepositoryNotFoundError,
-  type RepositoryVerificationResult,
 } from '../../src/repositories/repository-catalog.js';
 import { SecretDecryptionError } from '../../src/settings/secret-box.js';
 import { DependencyUnavailableError, RequestValidationError } from '../core/api-errors.js';

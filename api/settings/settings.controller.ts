@@ -1,14 +1,13 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { settingsUpdateSchema, type SettingsUpdate } from '../../src/settings/settings-schema.js';
-import type { SettingsView } from '../../src/settings/settings-service.js';
+import { type SettingsView, settingsViewSchema } from '../../src/models/settings-view.js';
 import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';
 import {
   type ClaudeCliTest,
   claudeCliTestSchema,
   type GitHubConnectionTest,
   gitHubConnectionTestSchema,
-  settingsViewSchema,
   type TestGitHubRequest,
   testGitHubRequestSchema,
 } from './settings.dto.js';

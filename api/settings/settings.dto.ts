@@ -1,22 +1,5 @@
 import { z } from 'zod';
-import { settingNames } from '../../src/settings/settings-schema.js';
-import type { SettingsView, SettingView } from '../../src/settings/settings-service.js';
-
-const settingSourceSchema = z.enum(['env', 'stored', 'default']);
-
-const settingViewSchema = z
-  .object({
-    value: z.union([z.string(), z.number()]).nullable().meta({ description: 'the value in effect; the GitHub token masked (ghp_…abcd)' }),
-    source: settingSourceSchema,
-    env_variable: z.string(),
-    stored: z.boolean(),
-    error: z.string().nullable(),
-  })
-  .meta({ id: 'SettingView' }) satisfies z.ZodType<SettingView>;
-
-export const settingsViewSchema = z
-  .object(Object.fromEntries(settingNames.map((name) => [name, settingViewSchema])) as Record<keyof SettingsView, typeof settingViewSchema>)
-  .meta({ id: 'Settings' }) satisfies z.ZodType<SettingsView>;
+import { settingSourceSchema } from '../../src/models/settings-view.js';
 
 /** `POST .../settings/test-github`: an optional token to try before saving it; without one, the token in effect. */
 export const testGitHubRequestSchema = z

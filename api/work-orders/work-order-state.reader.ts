@@ -173,7 +173,9 @@ export class WorkOrderStateReader {
  * The workflow's own status wins, except where the server knows better: a terminated or timed-out workflow never got
  * to write an ended status.
  */
-function reconcileWithExecution(state: AgentWorkOrder, execution: ExecutionSummary): AgentWorkOrder {
+function reconcileWithExecution(recorded: AgentWorkOrder, execution: ExecutionSummary): AgentWorkOrder {
+  // Work orders started before `workflow_type` was recorded have none.
+  const state = { ...recorded, workflow_type: recorded.workflow_type ?? null };
   if (execution.status.name === 'RUNNING' || endedStatuses.includes(state.status)) return state;
   const status = executionStatus(execution);
   const reason = execution.status.name === 'TERMINATED' ? 'terminated' : execution.status.name === 'TIMED_OUT' ? 'timed out' : null;

@@ -14,22 +14,18 @@ import {
   workOrderLogStreamQuerySchema,
   type WorkOrderLogStreamQuery,
 } from '../../src/models/work-order-request.js';
-import type { AgentWorkOrder, GitProgress } from '../../src/models/work-order.js';
-import type { StepHistory } from '../../workflows/messages.js';
+import { apiErrorSchema } from '../../src/models/api-error.js';
+import { type AgentWorkOrder, agentWorkOrderSchema, type GitProgress, gitProgressSchema, type StepHistory, stepHistorySchema } from '../../src/models/work-order.js';
 import { openApiSchema } from '../core/openapi.js';
 import { CreateWorkOrderBodyPipe } from './create-work-order.pipe.js';
 import {
   agentWorkOrderListSchema,
-  agentWorkOrderSchema,
-  apiErrorSchema,
   cancelAcknowledgementSchema,
   type CancelAcknowledgement,
   createWorkOrderResponseSchema,
   type CreateWorkOrderResponse,
-  gitProgressSchema,
   promptAcknowledgementSchema,
   type PromptAcknowledgement,
-  stepHistorySchema,
   workOrderLogsSchema,
   type WorkOrderLogs,
 } from './work-order.dto.js';

@@ -1,17 +1,8 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** One line of a work order's log: the worker's structured events and the agent's stream-json events alike. */
-export interface WorkOrderLogEntry {
-  timestamp: string;
-  level: LogLevel;
-  event: string;
-  agent_work_order_id: string;
-  step: string | null;
-  [field: string]: unknown;
-}
+export type { LogLevel, WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 
 /**
  * Files a work order leaves under `work-orders/<id>/`: prompts sent, raw agent output, the event log and metadata.

@@ -1,4 +1,5 @@
 import { Octokit } from '@octokit/rest';
+import type { RepositoryVerification } from '../models/repository-verification.js';
 import type { IssueInfo, OpenPullRequestRequest, PullRequestInfo, RepositoryInfo, RepositoryRef } from './github-types.js';
 
 /** A GitHub API call that failed; `status` is the HTTP status, undefined when GitHub was not reached at all. */
@@ -17,14 +18,6 @@ export interface GitHubUser {
   login: string;
 }
 
-/** The verify-repository answer, in the API's (Archon-compatible) field names. */
-export interface RepositoryVerification {
-  is_accessible: boolean;
-  repository_name: string | null;
-  repository_owner: string | null;
-  default_branch: string | null;
-  error_message: string | null;
-}
 
 export interface GitHubClientOptions {
   /** GITHUB_API_URL: https://api.github.com, or https://ghes.example.com/api/v3. */

@@ -14,6 +14,7 @@ export function initialWorkOrderState(input: WorkOrderInput): AgentWorkOrder {
     current_phase: null,
     current_step: null,
     selected_commands: input.selectedCommands,
+    workflow_type: input.workflowType ?? null,
     user_request: input.userRequest,
     created_at: input.createdAt,
     updated_at: input.createdAt,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { repositoryUrlRefinement } from '../github/repository-url.js';
 import { agentWorkOrderIdSchema } from '../ids.js';
+import { logLevelSchema } from './work-order-log-entry.js';
 import {
   defaultSelectedCommands,
   implementedSandboxTypes,
@@ -103,6 +104,7 @@ export function toWorkOrderInput(
     userRequest: request.user_request,
     sandboxType: request.sandbox_type,
     selectedCommands: requestedSteps(request),
+    workflowType: request.workflow_type ?? null,
     githubIssueNumber: request.github_issue_number ?? undefined,
     createdAt: context.createdAt,
     agentTimeoutSeconds: context.agentTimeoutSeconds,
@@ -134,8 +136,6 @@ export const listWorkOrdersQuerySchema = z.strictObject({
 });
 export type ListWorkOrdersQuery = z.infer<typeof listWorkOrdersQuerySchema>;
 
-export const logLevelNames = ['debug', 'info', 'warn', 'error'] as const;
-const logLevelSchema = z.enum(logLevelNames, { message: `must be one of: ${logLevelNames.join(', ')}` });
 const logStepSchema = z.string().regex(/^[a-z][a-z-]{0,39}$/, 'must be a step name like planning or user-prompt');
 
 export const workOrderLogsQuerySchema = z.strictObject({

@@ -15,7 +15,8 @@ export function isAgentStep(step: WorkOrderStep): step is AgentStep {
 
 /** A user prompt sent while the work order runs is recorded in the step history under this name. */
 export const promptStepName = 'user-prompt';
-export type StepName = WorkOrderStep | typeof promptStepName;
+export const stepNameSchema = z.enum([...workOrderStepNames, promptStepName]);
+export type StepName = z.infer<typeof stepNameSchema>;
 
 export const defaultSelectedCommands: WorkOrderStep[] = ['create-branch', 'planning', 'execute', 'commit', 'create-pr'];
 
@@ -40,7 +41,8 @@ export type WorkOrderStatus = z.infer<typeof workOrderStatusSchema>;
 export const endedStatuses: WorkOrderStatus[] = ['completed', 'failed', 'cancelled'];
 
 export const workOrderPhaseNames = ['setup', 'planning', 'implementing', 'committed', 'reviewing', 'pr_created', 'finished'] as const;
-export type WorkOrderPhase = (typeof workOrderPhaseNames)[number];
+export const workOrderPhaseSchema = z.enum(workOrderPhaseNames);
+export type WorkOrderPhase = z.infer<typeof workOrderPhaseSchema>;
 
 /** What the workflow needs to run one work order; the API builds it from the validated request. */
 export const workOrderInputSchema = z.object({
@@ -49,6 +51,8 @@ export const workOrderInputSchema = z.object({
   userRequest: z.string().min(1),
   sandboxType: sandboxTypeSchema.default('git_worktree'),
   selectedCommands: z.array(workOrderStepSchema).min(1),
+  /** The preset named in the request, kept for the responses (Archon's `workflow_type`); absent in older histories. */
+  workflowType: workflowTypeSchema.nullable().optional(),
   githubIssueNumber: z.number().int().positive().optional(),
   createdAt: z.string(),
   /** Limits fixed when the work order starts, so a replayed history never sees a changed setting. */
@@ -57,52 +61,72 @@ export const workOrderInputSchema = z.object({
 });
 export type WorkOrderInput = z.infer<typeof workOrderInputSchema>;
 
-export interface StepRecord {
-  step: StepName;
-  agent_name: string;
-  success: boolean;
-  output: string | null;
-  error_message: string | null;
-  duration_seconds: number;
-  session_id: string | null;
-  timestamp: string;
-  /** For user prompts: the text that was delivered. */
-  prompt_text?: string;
-  /** For a user prompt written into a running step: that step (its output is the prompt's answer too). */
-  delivered_during?: StepName;
-  cost_usd?: number | null;
-}
+/**
+ * The concepts below are each one zod schema: the TypeScript type is inferred from it, the API validates and documents
+ * its answers with it (the OpenAPI components carry the `id`s), and the workflow state has that type.
+ */
+export const stepRecordSchema = z
+  .object({
+    step: stepNameSchema,
+    agent_name: z.string(),
+    success: z.boolean(),
+    output: z.string().nullable(),
+    error_message: z.string().nullable(),
+    duration_seconds: z.number(),
+    session_id: z.string().nullable(),
+    timestamp: z.string(),
+    /** For user prompts: the text that was delivered. */
+    prompt_text: z.string().optional(),
+    /** For a user prompt written into a running step: that step (its output is the prompt's answer too). */
+    delivered_during: stepNameSchema.optional(),
+    cost_usd: z.number().nullable().optional(),
+  })
+  .meta({ id: 'StepRecord' });
+export type StepRecord = z.infer<typeof stepRecordSchema>;
 
-export interface GitProgress {
-  agent_work_order_id: string;
-  current_phase: WorkOrderPhase | null;
-  git_commit_count: number;
-  git_files_changed: number;
-  latest_commit_message: string | null;
-  git_branch_name: string | null;
-}
+export const stepHistorySchema = z
+  .object({ agent_work_order_id: z.string(), steps: z.array(stepRecordSchema) })
+  .meta({ id: 'StepHistory' });
+export type StepHistory = z.infer<typeof stepHistorySchema>;
+
+export const gitProgressSchema = z
+  .object({
+    agent_work_order_id: z.string(),
+    current_phase: workOrderPhaseSchema.nullable(),
+    git_commit_count: z.number().int(),
+    git_files_changed: z.number().int(),
+    latest_commit_message: z.string().nullable(),
+    git_branch_name: z.string().nullable(),
+  })
+  .meta({ id: 'GitProgress' });
+export type GitProgress = z.infer<typeof gitProgressSchema>;
 
 /** The shape Archon's UI speaks; also what the workflow's state query returns. */
-export interface AgentWorkOrder {
-  agent_work_order_id: string;
-  repository_url: string;
-  sandbox_identifier: string | null;
-  sandbox_type: SandboxType;
-  git_branch_name: string | null;
-  agent_session_id: string | null;
-  github_issue_number: number | null;
-  status: WorkOrderStatus;
-  current_phase: WorkOrderPhase | null;
-  current_step: StepName | null;
-  selected_commands: WorkOrderStep[];
-  user_request: string;
-  created_at: string;
-  updated_at: string;
-  github_pull_request_url: string | null;
-  git_commit_count: number;
-  git_files_changed: number;
-  error_message: string | null;
-  pending_prompts: number;
-  /** 1 = next to start; null when not waiting for an admission slot. Filled from the admission controller. */
-  queue_position: number | null;
-}
+export const agentWorkOrderSchema = z
+  .object({
+    agent_work_order_id: z.string().meta({ example: 'wo-1a2b3c4d' }),
+    repository_url: z.string(),
+    sandbox_identifier: z.string().nullable(),
+    sandbox_type: sandboxTypeSchema,
+    git_branch_name: z.string().nullable(),
+    agent_session_id: z.string().nullable(),
+    github_issue_number: z.number().int().nullable(),
+    status: workOrderStatusSchema,
+    current_phase: workOrderPhaseSchema.nullable(),
+    current_step: stepNameSchema.nullable(),
+    selected_commands: z.array(workOrderStepSchema),
+    /** The preset the work order was started with (Archon's field); null when it named its steps or took the default. */
+    workflow_type: workflowTypeSchema.nullable(),
+    user_request: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    github_pull_request_url: z.string().nullable(),
+    git_commit_count: z.number().int(),
+    git_files_changed: z.number().int(),
+    error_message: z.string().nullable(),
+    pending_prompts: z.number().int(),
+    /** 1 = next to start; null when not waiting for an admission slot. Filled from the admission controller. */
+    queue_position: z.number().int().nullable(),
+  })
+  .meta({ id: 'AgentWorkOrder' });
+export type AgentWorkOrder = z.infer<typeof agentWorkOrderSchema>;

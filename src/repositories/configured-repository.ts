@@ -1,17 +1,6 @@
 import { z } from 'zod';
 import { repositoryUrlSchema, requestSandboxTypeSchema, selectedCommandsSchema } from '../models/work-order-request.js';
-import { defaultSelectedCommands, type SandboxType, type WorkOrderStep } from '../models/work-order.js';
-import type { RepositoryRow } from '../store/repositories-table.js';
-
-/**
- * A repository an administrator configured, with the defaults a work order on it starts with. As stored, with the
- * defaults typed: `repository_url` is normalized (https://host/owner/name, no `.git`, no trailing slash) and unique;
- * `default_branch` comes from GitHub when verified, null until then.
- */
-export type ConfiguredRepository = Omit<RepositoryRow, 'default_sandbox_type' | 'default_commands'> & {
-  default_sandbox_type: SandboxType;
-  default_commands: WorkOrderStep[];
-};
+import { defaultSelectedCommands } from '../models/work-order.js';
 
 const displayNameSchema = z
   .string({ message: 'must be a string' })

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { GitHubClient, RepositoryVerification } from '../github/github-client.js';
+import type { GitHubClient } from '../github/github-client.js';
 import { parseRepositoryUrl } from '../github/repository-url.js';
 import { type SandboxType, type WorkOrderStep, workOrderStepSchema, sandboxTypeSchema } from '../models/work-order.js';
 import type { Logger } from '../logger.js';
 import type { RepositoriesTable, RepositoryRow } from '../store/repositories-table.js';
 import { UniqueConstraintError } from '../store/sql-driver.js';
-import type { AddRepositoryRequest, ConfiguredRepository, UpdateRepositoryRequest } from './configured-repository.js';
+import type { ConfiguredRepository, RepositoryVerificationResult } from '../models/configured-repository.js';
+import type { RepositoryVerification } from '../models/repository-verification.js';
+import type { AddRepositoryRequest, UpdateRepositoryRequest } from './configured-repository.js';
 
 export class RepositoryNotFoundError extends Error {
   constructor(readonly repositoryId: string) {
@@ -33,10 +35,6 @@ export class RepositoryNotAccessibleError extends Error {
     super(`repository ${repositoryUrl} is not accessible: ${reason}`);
     this.name = 'RepositoryNotAccessibleError';
   }
-}
-
-export interface RepositoryVerificationResult extends RepositoryVerification {
-  repository: ConfiguredRepository;
 }
 
 /** Configured repositories: add (optionally verified against GitHub), list, change defaults, remove, re-verify. */

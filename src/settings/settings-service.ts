@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { SettingSource, SettingsView, SettingView } from '../models/settings-view.js';
 import type { SettingsTable, StoredSettingRow } from '../store/settings-table.js';
 import { type SecretBox, SecretDecryptionError } from './secret-box.js';
 import {
@@ -15,7 +16,6 @@ import {
   secretSettings,
 } from './settings-schema.js';
 
-export type SettingSource = 'env' | 'stored' | 'default';
 
 export interface EffectiveSetting<T> {
   value: T;
@@ -24,18 +24,6 @@ export interface EffectiveSetting<T> {
 /** The value each setting has now; only the GitHub token may be absent. */
 export type EffectiveSettings = { [K in SettingName]: EffectiveSetting<K extends 'github_token' ? string | null : Settings[K]> };
 
-/** One setting as the API shows it: secrets masked, with where the value came from and why a stored one is unusable. */
-export interface SettingView {
-  value: string | number | null;
-  source: SettingSource;
-  /** The environment variable that overrides this setting when set. */
-  env_variable: string;
-  /** Whether a value is stored (it may be overridden by the environment). */
-  stored: boolean;
-  /** Why the stored value cannot be used (undecryptable, no longer valid); null when it can. */
-  error: string | null;
-}
-export type SettingsView = Record<SettingName, SettingView>;
 
 /** What the worker needs per activity call: read fresh each time, so a saved setting applies to the next work order. */
 export interface SettingsReader {

@@ -422,7 +422,8 @@ describe('agent work orders API, end to end', () => {
         '/health',
       ]),
     );
-    expect(Object.keys(document.body.components.schemas.AgentWorkOrder!.properties!)).toEqual(expect.arrayContaining(['agent_work_order_id', 'status', 'github_pull_request_url']));
+    expect(Object.keys(document.body.components.schemas.AgentWorkOrder!.properties!)).toEqual(expect.arrayContaining(['agent_work_order_id', 'status', 'github_pull_request_url', 'workflow_type']));
+    expect(Object.keys(document.body.components.schemas.StepRecord!.properties!)).toContain('delivered_during');
     const ui = await fetch(`${service.url}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { sandboxTypeSchema, workOrderStepSchema } from '../../src/models/work-order.js';
-import type { ConfiguredRepository } from '../../src/repositories/configured-repository.js';
-import type { RepositoryVerificationResult } from '../../src/repositories/repository-catalog.js';
-import { repositoryVerificationSchema } from '../github/github.dto.js';
+import { repositoryVerificationSchema } from './repository-verification.js';
+import { sandboxTypeSchema, workOrderStepSchema } from './work-order.js';
 
+/**
+ * A repository an administrator configured, with the defaults a work order on it starts with. `repository_url` is
+ * normalized (https://host/owner/name, no `.git`, no trailing slash) and unique; `default_branch` comes from GitHub
+ * when verified, null until then.
+ */
 export const configuredRepositorySchema = z
   .object({
     id: z.string(),
@@ -19,11 +22,13 @@ export const configuredRepositorySchema = z
     created_at: z.string(),
     updated_at: z.string(),
   })
-  .meta({ id: 'ConfiguredRepository' }) satisfies z.ZodType<ConfiguredRepository>;
+  .meta({ id: 'ConfiguredRepository' });
+export type ConfiguredRepository = z.infer<typeof configuredRepositorySchema>;
 
 export const configuredRepositoryListSchema = z.array(configuredRepositorySchema);
 
 /** The verify-repository answer, plus the configured repository as recorded after it. */
 export const repositoryVerificationResultSchema = repositoryVerificationSchema
   .extend({ repository: configuredRepositorySchema })
-  .meta({ id: 'RepositoryVerificationResult' }) satisfies z.ZodType<RepositoryVerificationResult>;
+  .meta({ id: 'RepositoryVerificationResult' });
+export type RepositoryVerificationResult = z.infer<typeof repositoryVerificationResultSchema>;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { RepositoryVerification } from '../../src/github/github-client.js';
 
-/** The verify-repository answer; configured repositories extend it with the stored repository. */
+/** The verify-repository answer, in the API's (Archon-compatible) field names. */
 export const repositoryVerificationSchema = z
   .object({
     is_accessible: z.boolean(),
@@ -10,4 +9,5 @@ export const repositoryVerificationSchema = z
     default_branch: z.string().nullable(),
     error_message: z.string().nullable(),
   })
-  .meta({ id: 'RepositoryVerification' }) satisfies z.ZodType<RepositoryVerification>;
+  .meta({ id: 'RepositoryVerification' });
+export type RepositoryVerification = z.infer<typeof repositoryVerificationSchema>;
