@@ -1,0 +1,115 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { RunAgentInput } from '../../activities/activity-types.js';
+import { agentSuccess, type FakeWorkOrderWorker, heartbeatUntil } from '../utils/fake-work-order-worker.js';
+import { gate } from '../utils/scripted-steps.js';
+import { waitFor } from '../utils/work-order-harness.js';
+
+/**
+ * The work-order paths whose histories the replay test keeps: each drives one work order on fake activities to its
+ * end. Recorded with `npm run test:record-histories`; the replay test needs no worker, only the JSON.
+ */
+export interface HistoryScenario {
+  name: string;
+  run(worker: FakeWorkOrderWorker): Promise<WorkflowHandle>;
+}
+
+async function ended(handle: WorkflowHandle): Promise<WorkflowHandle> {
+  await handle.result().catch(() => undefined);
+  return handle;
+}
+
+/** Holds the agent step `step` until the returned gate opens; resolves `started` when it is running. */
+function holdStep(worker: FakeWorkOrderWorker, step: string, extra: (input: RunAgentInput) => Partial<ReturnType<typeof agentSuccess>> = () => ({})) {
+  const release = gate();
+  const started = gate();
+  worker.use({
+    runAgent: async (input) => {
+      if (input.step === step) {
+        started.open();
+        await heartbeatUntil(release.promise);
+      }
+      return agentSuccess(input, extra(input));
+    },
+  });
+  return { release, started };
+}
+
+export const historyScenarios: HistoryScenario[] = [
+  {
+    name: 'happy-path',
+    run: async (worker) => {
+      worker.use({});
+      return ended(await worker.startWorkOrder({ githubIssueNumber: 7 }));
+    },
+  },
+  {
+    name: 'plan-only',
+    run: async (worker) => {
+      worker.use({});
+      return ended(await worker.startWorkOrder({ selectedCommands: ['create-branch', 'planning'] }));
+    },
+  },
+  {
+    name: 'prompt-queued-mid-run',
+    run: async (worker) => {
+      const { release, started } = holdStep(worker, 'create-branch');
+      const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit', 'create-pr'] });
+      await started.promise;
+      await handle.signal('prompt', { prompt_text: 'Also add a changelog entry', prompt_id: 'prompt-queued' });
+      await waitFor(() => worker.callsOf('deliverPrompt').length > 0, 'the prompt to be posted to the running step');
+      release.open();
+      return ended(handle);
+    },
+  },
+  {
+    name: 'prompt-delivered-live',
+    run: async (worker) => {
+      const { release, started } = holdStep(worker, 'create-branch', () => ({ deliveredPromptIds: ['prompt-live'] }));
+      const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit', 'create-pr'] });
+      await started.promise;
+      await handle.signal('prompt', { prompt_text: 'Also add OKAPI.md', prompt_id: 'prompt-live' });
+      await waitFor(() => worker.callsOf('deliverPrompt').length > 0, 'the prompt to be posted to the running step');
+      release.open();
+      return ended(handle);
+    },
+  },
+  {
+    name: 'late-prompt-second-pull-request',
+    run: async (worker) => {
+      const release = gate();
+      const started = gate();
+      worker.use({
+        createPR: async (input) => {
+          started.open();
+          await release.promise;
+          return { pullRequestUrl: 'https://forge.example/acme/fake/pull/1', pullRequestNumber: 1, branchName: input.branchName ?? 'feat/fake', created: true };
+        },
+      });
+      const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit', 'create-pr'] });
+      await started.promise;
+      await handle.signal('prompt', { prompt_text: 'One more thing after the PR', prompt_id: 'prompt-late' });
+      release.open();
+      return ended(handle);
+    },
+  },
+  {
+    name: 'cancelled-during-agent-step',
+    run: async (worker) => {
+      const { started } = holdStep(worker, 'planning');
+      const handle = await worker.startWorkOrder();
+      await started.promise;
+      await handle.cancel();
+      return ended(handle);
+    },
+  },
+  {
+    name: 'failed-agent-step',
+    run: async (worker) => {
+      worker.use({
+        runAgent: async (input) =>
+          input.step === 'execute' ? agentSuccess(input, { success: false, errorMessage: 'the agent gave up' }) : agentSuccess(input),
+      });
+      return ended(await worker.startWorkOrder());
+    },
+  },
+];
