@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { findOrInstallTemporalCli } from '../../temporal/temporal-cli.js';
+import { findOrInstallTemporalCli } from '../../temporal/server/temporal-cli.js';
 import { testTemporalAddress } from '../utils/temporal-env.js';
 import { FakeWorkOrderWorker } from '../utils/fake-work-order-worker.js';
 import { historyScenarios } from './history-scenarios.js';

@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { createLogger } from '../../src/logger.js';
-import { installWorkerRuntime } from '../../temporal/worker-runtime.js';
-import { workOrderWorkflowBundle } from '../../temporal/workflow-bundle.js';
+import { installWorkerRuntime } from '../../temporal/worker/worker-runtime.js';
+import { workOrderWorkflowBundle } from '../../temporal/worker/workflow-bundle.js';
 
 const directory = path.join(path.dirname(new URL(import.meta.url).pathname), 'histories');
 

@@ -6,12 +6,12 @@ import type { createActivities } from '../../activities/create-activities.js';
 import type { RunAgentInput, RunAgentResult } from '../../activities/activity-types.js';
 import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { WorkOrderInput, WorkOrderPhase, WorkOrderStep } from '../../src/models/work-order.js';
-import { hostTaskQueueName } from '../../temporal/task-queues.js';
-import { workOrderWorkflowBundle } from '../../temporal/workflow-bundle.js';
-import { installWorkerRuntime } from '../../temporal/worker-runtime.js';
+import { hostTaskQueueName } from '../../temporal/worker/task-queues.js';
+import { workOrderWorkflowBundle } from '../../temporal/worker/workflow-bundle.js';
+import { installWorkerRuntime } from '../../temporal/worker/worker-runtime.js';
 import { createLogger } from '../../src/logger.js';
-import { workOrderOpenProbe } from '../../temporal/retention-wiring.js';
-import { startWorkOrder } from '../../temporal/work-order-starter.js';
+import { workOrderOpenProbe } from '../../temporal/worker/retention-wiring.js';
+import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
 import { connectTestClient, testTemporalAddress, uniqueTaskQueue } from './temporal-env.js';
 
 export type WorkOrderActivities = ReturnType<typeof createActivities> & ReturnType<typeof createAdmissionActivities>;
