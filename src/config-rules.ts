@@ -42,4 +42,5 @@ export const configRules: Record<ConfigVariable, string> = {
   AWO_DATABASE_URL: 'a postgres:// or postgresql:// URL with a host (unset: SQLite under the config folder)',
   AWO_SECRET_KEY: '32 bytes as 64 hex characters or base64, e.g. from `openssl rand -hex 32` (unset: a generated key file)',
   LOG_LEVEL: 'one of trace, debug, info, warn, error, fatal, silent',
+  LOG_FORMAT: 'json or pretty (unset: pretty on a terminal, json otherwise)',
 };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, invalidVariable } from './config-errors.js';
 import { expandHome, resolveHomeLayout } from './home-layout.js';
+import { logFormats } from './log-format.js';
 
 export { ConfigError } from './config-errors.js';
 
@@ -74,6 +75,8 @@ export const configSchema = z.object({
     .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'not 32 bytes in hex or base64')
     .optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'not a log level' }).default('info'),
+  /** Unset: human lines when stdout is a terminal, JSON lines otherwise (the logger decides; see log-format.ts). */
+  LOG_FORMAT: z.enum(logFormats, { message: 'not a log format' }).optional(),
 });
 
 type RawConfig = z.infer<typeof configSchema>;

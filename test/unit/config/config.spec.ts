@@ -42,6 +42,7 @@ const badValues: Record<string, { value: string; problem: string }> = {
   AWO_DATABASE_URL: { value: 'mysql://awo:Sup3rS3cretPw@db/awo', problem: 'not a postgres:// or postgresql:// URL' },
   AWO_SECRET_KEY: { value: 'too-short-key', problem: 'not 32 bytes' },
   LOG_LEVEL: { value: 'verbose', problem: 'not a log level' },
+  LOG_FORMAT: { value: 'colour', problem: 'not a log format' },
 };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
