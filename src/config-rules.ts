@@ -34,6 +34,7 @@ export const configRules: Record<ConfigVariable, string> = {
   AGENT_WORK_ORDER_TIMEOUT: 'the seconds an agent step may run, a whole number of at least 1',
   AGENT_WORK_ORDER_COMMANDS_DIR: "an existing folder of command files, absolute or relative to the service's root",
   GITHUB_TOKEN: 'a GitHub token, without spaces or line breaks',
+  GITHUB_TOKEN_FILE: 'an absolute path to a file holding the GitHub token (used when GITHUB_TOKEN and GH_TOKEN are unset), e.g. /run/secrets/github_token',
   GH_TOKEN: 'a GitHub token, without spaces or line breaks (used when GITHUB_TOKEN is unset)',
   GITHUB_API_URL: 'the http(s) URL of the GitHub REST API, e.g. https://api.github.com or https://ghes.example.com/api/v3',
   GITHUB_SERVER_URL: 'the http(s) URL of the GitHub web host that repository URLs must be on, e.g. https://github.com',
@@ -41,6 +42,7 @@ export const configRules: Record<ConfigVariable, string> = {
   AWO_RETENTION_DAYS: "the days a finished work order's files are kept, a whole number of at least 1",
   AWO_DATABASE_URL: 'a postgres:// or postgresql:// URL with a host (unset: SQLite under the config folder)',
   AWO_SECRET_KEY: '32 bytes as 64 hex characters or base64, e.g. from `openssl rand -hex 32` (unset: a generated key file)',
+  AWO_AGENT_USER: 'the unprivileged user a root worker runs the agent as, created if missing (default awo-agent); root turns the separation off',
   LOG_LEVEL: 'one of trace, debug, info, warn, error, fatal, silent',
   LOG_FORMAT: 'json or pretty (unset: pretty on a terminal, json otherwise)',
 };

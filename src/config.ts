@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +58,8 @@ export const configSchema = z.object({
   AGENT_WORK_ORDER_COMMANDS_DIR: z.string().default('.claude/commands/agent-work-orders'),
   // A token pasted from a file often carries its line break, which would fail every GitHub call far from here.
   GITHUB_TOKEN: noWhitespace.optional(),
+  /** Docker-secrets style: the worker then holds the token in memory only, never in its environment. */
+  GITHUB_TOKEN_FILE: absoluteFolder.optional(),
   GH_TOKEN: noWhitespace.optional(),
   GITHUB_API_URL: httpUrl.default('https://api.github.com'),
   GITHUB_SERVER_URL: httpUrl.default('https://github.com'),
@@ -73,6 +75,11 @@ export const configSchema = z.object({
   AWO_SECRET_KEY: z
     .string()
     .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'not 32 bytes in hex or base64')
+    .optional(),
+  /** The unprivileged user a root worker runs the agent as (created if missing). */
+  AWO_AGENT_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'not a user name (lower-case letters, digits, dash, underscore; at most 32)')
     .optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'not a log level' }).default('info'),
   /** Unset: human lines when stdout is a terminal, JSON lines otherwise (the logger decides; see log-format.ts). */
@@ -106,6 +113,19 @@ function existingCommandsDir(value: string, raw: string | undefined): string {
   return dir;
 }
 
+/** One line, the token; a trailing line break (as editors and `echo` write it) is not part of it. */
+function readTokenFile(file: string): string {
+  let content: string;
+  try {
+    content = readFileSync(expandHome(file), 'utf8');
+  } catch (error) {
+    throw invalidVariable('GITHUB_TOKEN_FILE', file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const token = content.replace(/\r?\n$/, '');
+  if (!/^\S+$/.test(token)) throw invalidVariable('GITHUB_TOKEN_FILE', file, 'holds no token, or a token with spaces or line breaks');
+  return token;
+}
+
 /** Reads and checks the configuration; a bad value throws a ConfigError whose message is one line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // An empty value is unset: `KEY=` lines in .env files and compose's `${KEY:-}` mean "use the default".
@@ -123,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const layout = resolveHomeLayout(defined, raw.AWO_HOME);
   return {
     ...raw,
-    GITHUB_TOKEN: raw.GITHUB_TOKEN ?? GH_TOKEN,
+    GITHUB_TOKEN: raw.GITHUB_TOKEN ?? GH_TOKEN ?? (raw.GITHUB_TOKEN_FILE ? readTokenFile(raw.GITHUB_TOKEN_FILE) : undefined),
     AWO_HOME: layout.home,
     repositoryDir: layout.repositoryDir,
     workOrderDir: layout.workOrderDir,

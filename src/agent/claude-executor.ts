@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { execa } from 'execa';
+import { type AgentIdentity, spawnIdentity } from './agent-identity.js';
 import type { AgentExecutor, AgentResult, AgentRunOutcome, AgentRunRequest } from './agent-types.js';
 import { LineSplitter, parseStreamJsonLine } from './stream-json-parser.js';
 
@@ -16,11 +17,15 @@ const untakenPromptGraceMs = 10_000;
  * turn); the run ends when a turn has ended and every prompt written into it was taken by the CLI.
  */
 export class ClaudeCodeExecutor implements AgentExecutor {
-  constructor(private readonly cliPath: string) {}
+  constructor(
+    private readonly cliPath: string,
+    /** Isolated: the CLI and every tool it starts run as the agent user, which cannot read the worker's secrets. */
+    private readonly identity: AgentIdentity = { isolated: false, reason: 'not configured' },
+  ) {}
 
   async version(): Promise<string> {
     try {
-      const { stdout } = await execa(this.cliPath, ['--version'], { timeout: 30_000 });
+      const { stdout } = await execa(this.cliPath, ['--version'], { timeout: 30_000, ...spawnIdentity(this.identity) });
       return stdout.trim();
     } catch (error) {
       throw new Error(`Agent CLI "${this.cliPath}" --version failed: ${(error as { shortMessage?: string }).shortMessage ?? String(error)}`);
@@ -38,6 +43,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       stdin: 'pipe',
       // Its own session and process group, so the tools it started (shells, servers, test runners) die with it.
       detached: true,
+      ...spawnIdentity(this.identity),
       buffer: false,
       reject: false,
     });

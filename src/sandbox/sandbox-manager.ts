@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { git, gitOrNull } from '../git/git-runner.js';
 import type { Logger } from '../logger.js';
 import { implementedSandboxTypes } from '../models/work-order.js';
@@ -12,6 +13,11 @@ export interface SandboxManagerOptions {
   repositoryDir: string;
   workOrderDir: string;
   logger: Logger;
+  /**
+   * The agent's user when it is not the worker's: the sandbox (and for a worktree the mirror, where its commits,
+   * refs and index land) is handed to it, so the agent can work there without any other write access.
+   */
+  agentOwner?: { uid: number; gid: number };
 }
 
 const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
@@ -37,9 +43,21 @@ export class SandboxManager {
     if (!implementedSandboxTypes.includes(request.sandboxType)) throw new SandboxNotImplementedError(request.sandboxType);
     const sandboxPath = this.sandboxPathFor(request.agentWorkOrderId);
     await mkdir(path.dirname(sandboxPath), { recursive: true });
-    return request.sandboxType === 'git_worktree'
-      ? this.createWorktree(request, sandboxPath, authEnv)
-      : this.createClone(request, sandboxPath, authEnv);
+    if (request.sandboxType === 'git_worktree') return this.createWorktree(request, sandboxPath, authEnv);
+    const sandbox = await this.createClone(request, sandboxPath, authEnv);
+    await this.handToAgent(sandboxPath);
+    return sandbox;
+  }
+
+  /** Runs after every git command of the worker that wrote there: files it created are the worker's until then. */
+  private async handToAgent(...paths: string[]): Promise<void> {
+    const owner = this.options.agentOwner;
+    if (!owner) return;
+    for (const target of paths) {
+      await execa('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', target]);
+      await allowTraversalBetween(this.options.repositoryDir, target);
+      await allowTraversalBetween(this.options.workOrderDir, target);
+    }
   }
 
   async remove(agentWorkOrderId: string, mirrorPath: string | null): Promise<void> {
@@ -70,11 +88,13 @@ export class SandboxManager {
       const baseBranch = await detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv);
       const baseRef = `origin/${baseBranch}`;
       if (await this.isUsableCheckout(sandboxPath)) {
+        await this.handToAgent(mirrorPath, sandboxPath);
         return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true, mirrorAction };
       }
       await rm(sandboxPath, { recursive: true, force: true });
       await git(['worktree', 'prune'], { cwd: mirrorPath });
       await git(['worktree', 'add', '--detach', sandboxPath, `refs/remotes/${baseRef}`], { cwd: mirrorPath });
+      await this.handToAgent(mirrorPath, sandboxPath);
       this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch });
       return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false, mirrorAction };
     });
@@ -117,5 +137,18 @@ export class SandboxManager {
 
   private log(request: SandboxRequest, event: string, fields: Record<string, unknown>): void {
     this.options.logger.info({ agent_work_order_id: request.agentWorkOrderId, event, ...fields }, event);
+  }
+}
+
+/** Folders between `root` (exclusive) and `target` (exclusive) that others cannot enter get o+x (enter, not list). */
+async function allowTraversalBetween(root: string, target: string): Promise<void> {
+  const relative = path.relative(root, target);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return;
+  const parts = relative.split(path.sep).slice(0, -1);
+  let current = root;
+  for (const part of parts) {
+    current = path.join(current, part);
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, (mode & 0o7777) | 0o001);
   }
 }

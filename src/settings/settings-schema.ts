@@ -45,7 +45,7 @@ export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
 /** The environment variables that win over each setting (first one set wins), and their value in the loaded config. */
 export const settingVariables: { [K in SettingName]: { variables: string[]; fromConfig: (config: AppConfig) => Settings[K] | undefined } } = {
-  github_token: { variables: ['GITHUB_TOKEN', 'GH_TOKEN'], fromConfig: (config) => config.GITHUB_TOKEN },
+  github_token: { variables: ['GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN_FILE'], fromConfig: (config) => config.GITHUB_TOKEN },
   claude_cli_path: { variables: ['CLAUDE_CLI_PATH'], fromConfig: (config) => config.CLAUDE_CLI_PATH },
   claude_cli_model: { variables: ['CLAUDE_CLI_MODEL'], fromConfig: (config) => config.CLAUDE_CLI_MODEL },
   max_concurrent: { variables: ['AWO_MAX_CONCURRENT'], fromConfig: (config) => config.AWO_MAX_CONCURRENT },

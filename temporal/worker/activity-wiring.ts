@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityDeps } from '../../activities/activity-deps.js';
 import { buildAgentEnv } from '../../src/agent/agent-env.js';
+import { type AgentIdentity, environmentFor } from '../../src/agent/agent-identity.js';
 import type { AgentExecutor } from '../../src/agent/agent-types.js';
 import { ClaudeCodeExecutor } from '../../src/agent/claude-executor.js';
 import { PromptInbox } from '../../src/artifacts/prompt-inbox.js';
@@ -24,15 +25,21 @@ export function createActivityDeps(
   hostTaskQueue: string,
   env: NodeJS.ProcessEnv = process.env,
   settings: SettingsReader = lazySettingsReader(config, env, logger),
+  agentIdentity: AgentIdentity = { isolated: false, reason: 'the agent identity was not prepared' },
 ): ActivityDeps {
   const agentSettings = () => readSetting(() => settings.agentSettings());
   return {
     logger,
     hostTaskQueue,
-    sandboxes: new SandboxManager({ repositoryDir: config.repositoryDir, workOrderDir: config.workOrderDir, logger }),
+    sandboxes: new SandboxManager({
+      repositoryDir: config.repositoryDir,
+      workOrderDir: config.workOrderDir,
+      logger,
+      agentOwner: agentIdentity.isolated ? { uid: agentIdentity.uid, gid: agentIdentity.gid } : undefined,
+    }),
     artifacts: new WorkOrderArtifacts(config.workOrderDir),
     promptInbox: new PromptInbox(config.workOrderDir),
-    agent: settingsAwareExecutor(async () => (await agentSettings()).cliPath),
+    agent: settingsAwareExecutor(async () => (await agentSettings()).cliPath, agentIdentity),
     githubServerUrl: config.GITHUB_SERVER_URL,
     // Per call, from the effective settings: a token or model saved through the API applies to the next activity.
     githubToken: () => readSetting(() => settings.githubToken()),
@@ -42,7 +49,7 @@ export function createActivityDeps(
       maxTurns: config.CLAUDE_CLI_MAX_TURNS,
       skipPermissions: config.CLAUDE_CLI_SKIP_PERMISSIONS,
     }),
-    agentEnv: () => buildAgentEnv(env),
+    agentEnv: () => environmentFor(agentIdentity, buildAgentEnv(env)),
     commandsDir: config.commandsDir,
   };
 }
@@ -85,9 +92,9 @@ async function readSetting<T>(read: () => Promise<T>): Promise<T> {
 }
 
 /** The CLI path is a setting too, so each run uses the path in effect when it starts. */
-function settingsAwareExecutor(cliPath: () => Promise<string>): AgentExecutor {
+function settingsAwareExecutor(cliPath: () => Promise<string>, identity: AgentIdentity): AgentExecutor {
   return {
-    run: async (request) => new ClaudeCodeExecutor(await cliPath()).run(request),
-    version: async () => new ClaudeCodeExecutor(await cliPath()).version(),
+    run: async (request) => new ClaudeCodeExecutor(await cliPath(), identity).run(request),
+    version: async () => new ClaudeCodeExecutor(await cliPath(), identity).version(),
   };
 }

@@ -3,6 +3,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import { createActivities } from '../../activities/create-activities.js';
 import { createRetentionActivities } from '../../activities/retention.activities.js';
+import { prepareAgentIdentity } from '../../src/agent/agent-identity.js';
 import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { createActivityDeps, lazySettingsReader } from './activity-wiring.js';
@@ -36,7 +37,8 @@ export async function createWorkOrderWorkers(options: {
   const env = options.env ?? process.env;
   // One settings reader for every activity of this process: stored settings apply to the next work order.
   const settings = lazySettingsReader(config, env, logger);
-  const deps = createActivityDeps(config, logger, hostTaskQueue, env, settings);
+  const agentIdentity = await prepareAgentIdentity(config, logger);
+  const deps = createActivityDeps(config, logger, hostTaskQueue, env, settings, agentIdentity);
   // Activities that talk to Temporal itself (admission) share the worker's connection.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const activities = {

@@ -117,6 +117,11 @@ export class WorkOrderHarness {
     return loadConfig(env);
   }
 
+  /** Pids of the worker processes this harness started and that are still running. */
+  workerPids(): number[] {
+    return [...this.workerProcesses].map((child) => child.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
   /** A worker in its own process, started like `npm run start:worker` does (from the built code). */
   spawnWorkerProcess(env: NodeJS.ProcessEnv = this.env): ChildProcess {
     const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'entrypoints', 'worker-main.js')], {

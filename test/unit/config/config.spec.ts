@@ -35,6 +35,8 @@ const badValues: Record<string, { value: string; problem: string }> = {
   AGENT_WORK_ORDER_COMMANDS_DIR: { value: 'no/such/commands', problem: 'no such folder' },
   GITHUB_TOKEN: { value: 'ghp_SecretTokenValue123\n', problem: 'contains whitespace' },
   GH_TOKEN: { value: 'gho_SecretTokenValue456 extra', problem: 'contains whitespace' },
+  GITHUB_TOKEN_FILE: { value: 'secrets/token', problem: 'not an absolute path' },
+  AWO_AGENT_USER: { value: 'Agent User', problem: 'not a user name' },
   GITHUB_API_URL: { value: 'ftp://api.github.com', problem: 'not an http(s) URL' },
   GITHUB_SERVER_URL: { value: 'github.com', problem: 'not an http(s) URL' },
   AWO_MAX_CONCURRENT: { value: '-1', problem: 'less than 1' },
@@ -148,6 +150,16 @@ describe('configuration: defaults, overrides and the home layout', () => {
     });
     expect(config).toMatchObject({ AWO_HOST: '0.0.0.0', AWO_PORT: 9000, TEMPORAL_ADDRESS: 'temporal:7233', CLAUDE_CLI_SKIP_PERMISSIONS: false, CLAUDE_CLI_MAX_TURNS: 12, AWO_MAX_CONCURRENT: 2 });
     expect(loadConfig({ AWO_HOME: home, AWO_HOST: '::', TEMPORAL_ADDRESS: '[::1]:7233' })).toMatchObject({ AWO_HOST: '::', TEMPORAL_ADDRESS: '[::1]:7233' });
+  });
+
+  it('reads the token from GITHUB_TOKEN_FILE without its line break, and names the file it cannot read', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'awo-token-file-')), 'github-token');
+    fs.writeFileSync(file, 'ghp_fromfile\n');
+    expect(loadConfig({ AWO_HOME: home, GITHUB_TOKEN_FILE: file }).GITHUB_TOKEN).toBe('ghp_fromfile');
+    expect(loadConfig({ AWO_HOME: home, GITHUB_TOKEN_FILE: file, GITHUB_TOKEN: 'ghp_primary' }).GITHUB_TOKEN).toBe('ghp_primary');
+    expect(() => loadConfig({ AWO_HOME: home, GITHUB_TOKEN_FILE: `${file}-missing` })).toThrow(/GITHUB_TOKEN_FILE.*cannot be read \(ENOENT\)/);
+    fs.writeFileSync(file, 'ghp_one two\n');
+    expect(() => loadConfig({ AWO_HOME: home, GITHUB_TOKEN_FILE: file })).toThrow(/GITHUB_TOKEN_FILE.*spaces or line breaks/);
   });
 
   it('falls back to GH_TOKEN when GITHUB_TOKEN is unset, and prefers GITHUB_TOKEN', () => {
