@@ -26,6 +26,16 @@ export function serviceVersion(): string {
 /** The NestJS app on AWO_HOST:AWO_PORT, used by both `entrypoints/api-main.ts` (API only) and `entrypoints/start-all.ts`. */
 export async function startApiServer(dependencies: Omit<ApiDependencies, 'version'>): Promise<ApiServerHandle> {
   const { config, logger } = dependencies;
+  const app = await createApiApp(dependencies);
+  await app.listen(config.AWO_PORT, config.AWO_HOST);
+  const url = `http://${config.AWO_HOST.includes(':') ? `[${config.AWO_HOST}]` : config.AWO_HOST}:${config.AWO_PORT}`;
+  logger.info({ event: 'api_server_started', url }, 'api_server_started');
+  return { url, close: () => app.close() };
+}
+
+/** The configured app, not yet listening: the server above, and the OpenAPI dump the typed client is generated from. */
+export async function createApiApp(dependencies: Omit<ApiDependencies, 'version'>): Promise<NestExpressApplication> {
+  const { logger } = dependencies;
   const version = serviceVersion();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ ...dependencies, version }), {
     bodyParser: false,
@@ -37,10 +47,7 @@ export async function startApiServer(dependencies: Omit<ApiDependencies, 'versio
   app.useGlobalPipes(new SchemaValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   setupOpenApi(app, version);
-  await app.listen(config.AWO_PORT, config.AWO_HOST);
-  const url = `http://${config.AWO_HOST.includes(':') ? `[${config.AWO_HOST}]` : config.AWO_HOST}:${config.AWO_PORT}`;
-  logger.info({ event: 'api_server_started', url }, 'api_server_started');
-  return { url, close: () => app.close() };
+  return app;
 }
 
 /** Nest's own messages (route mapping at start, its errors) go to our structured log, route mapping at debug. */

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { type ApiDependencies, CoreModule } from './core/core.module.js';
 import { GitHubModule } from './github/github.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InfoModule } from './info/info.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import { RepositoriesModule } from './repositories/repositories.module.js';
 import { SettingsModule } from './settings/settings.module.js';
@@ -10,7 +11,7 @@ import { WorkOrdersModule } from './work-orders/work-orders.module.js';
 /** One module per area of the API; a new area (settings, repositories) is one more entry here. */
 // Settings and repositories come before work orders: Express matches in registration order, and
 // `GET /{agent_work_order_id}` would otherwise answer `GET /settings` and `GET /repositories`.
-export const featureModules: Type[] = [SettingsModule, RepositoriesModule, WorkOrdersModule, GitHubModule, HealthModule, MaintenanceModule];
+export const featureModules: Type[] = [SettingsModule, RepositoriesModule, WorkOrdersModule, GitHubModule, HealthModule, MaintenanceModule, InfoModule];
 
 @Module({})
 export class AppModule {

@@ -49,6 +49,8 @@ export const configSchema = z.object({
   AWO_WORKER_HOST_ID: identifier.default(os.hostname().replace(/[^\w.-]/g, '-')),
   AWO_TEMPORAL_PORT: port.default(7233),
   AWO_TEMPORAL_UI_PORT: port.default(8233),
+  /** The Temporal Web UI the browser UI links to; unset: the embedded dev server's UI, or none with TEMPORAL_ADDRESS. */
+  AWO_TEMPORAL_UI_URL: httpUrl.optional(),
   TEMPORAL_CLI_PATH: executable.optional(),
   CLAUDE_CLI_PATH: executable.default('claude'),
   CLAUDE_CLI_MODEL: noWhitespace.default('sonnet'),

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type SchemaObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, type SchemaObject, SwaggerModule } from '@nestjs/swagger';
 import type { StandardJSONSchemaV1 } from '@standard-schema/spec';
 
 /**
@@ -12,7 +12,11 @@ export function openApiSchema(schema: StandardJSONSchemaV1): SchemaObject {
 
 /** The document and its UI at /docs (JSON at /docs-json), generated from the controllers and the zod schemas. */
 export function setupOpenApi(app: INestApplication, version: string): void {
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app, version), { jsonDocumentUrl: 'docs-json' });
+}
+
+export function createOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Agent Work Orders')
@@ -20,5 +24,4 @@ export function setupOpenApi(app: INestApplication, version: string): void {
       .setVersion(version)
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
