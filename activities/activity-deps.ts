@@ -2,6 +2,7 @@ import type { AgentExecutor } from '../src/agent/agent-types.js';
 import type { PromptInbox } from '../src/artifacts/prompt-inbox.js';
 import type { WorkOrderArtifacts } from '../src/artifacts/work-order-artifacts.js';
 import type { GitHubClient } from '../src/github/github-client.js';
+import type { WorkOrderLogWriter } from '../src/logs/batched-log-writer.js';
 import type { Logger } from '../src/logger.js';
 import type { SandboxManager } from '../src/sandbox/sandbox-manager.js';
 
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   logger: Logger;
   sandboxes: SandboxManager;
   artifacts: WorkOrderArtifacts;
+  /** The work orders' logs, as the API serves them: files on this host or PostgreSQL. */
+  logs: WorkOrderLogWriter;
   promptInbox: PromptInbox;
   agent: AgentExecutor;
   /** The queue this worker's host polls for sandbox work. */

@@ -10,7 +10,7 @@ export function createCleanupActivity(deps: ActivityDeps) {
       await killStaleAgent(deps.artifacts.agentPidFile(input.agentWorkOrderId));
       await deps.sandboxes.remove(input.agentWorkOrderId, input.mirrorPath);
       await deps.artifacts.saveMetadata(input.agentWorkOrderId, input.finalState);
-      await workOrderEvent(deps, input.agentWorkOrderId, null, input.status === 'completed' ? 'info' : input.status === 'cancelled' ? 'warn' : 'error', `workflow_work_order_${input.status}`, {
+      workOrderEvent(deps, input.agentWorkOrderId, null, input.status === 'completed' ? 'info' : input.status === 'cancelled' ? 'warn' : 'error', `workflow_work_order_${input.status}`, {
         status: input.status,
         error_message: input.errorMessage,
       });

@@ -31,13 +31,13 @@ export function createPullRequestActivity(deps: ActivityDeps) {
         await git(['checkout', '--quiet', branchName], { cwd });
       }
       await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branchName}`], { cwd, env: gitAuthEnv(token, { scopeUrl: deps.githubServerUrl }) });
-      await workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', { branch: branchName, commit_count: evidence.commitCount });
+      workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', { branch: branchName, commit_count: evidence.commitCount });
 
       const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
       const commitSubjects = (await git(['log', '--format=%s', `${input.baseRef}..HEAD`], { cwd })).split('\n').filter(Boolean);
       const { title, body } = pullRequestText({ ...input, commitSubjects });
       const pullRequest = await deps.github(token).openOrReusePullRequest({ repository, headBranch: branchName, baseBranch: input.baseBranch, title, body });
-      await workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', pullRequest.created ? 'github_pull_request_opened' : 'github_pull_request_reused', {
+      workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', pullRequest.created ? 'github_pull_request_opened' : 'github_pull_request_reused', {
         pull_request_url: pullRequest.htmlUrl,
         pull_request_number: pullRequest.number,
       });

@@ -14,7 +14,7 @@ export function createGitObservationActivities(deps: ActivityDeps) {
     async trackPhase(input: TrackPhaseInput): Promise<TrackPhaseResult> {
       const evidence = await readGitEvidence(input.sandboxPath, input.baseRef);
       const phase = computePhase({ step: input.step, evidence, pullRequestUrl: input.pullRequestUrl });
-      await workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'git_progress_observed', {
+      workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'git_progress_observed', {
         phase,
         branch: evidence.branchName,
         commit_count: evidence.commitCount,

@@ -43,7 +43,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       const resumeSessionId = crashedSessionId ?? input.resumeSessionId;
       const prompt = crashedSessionId ? continuationPrompt : await buildPrompt(deps, input);
       await deps.artifacts.savePrompt(input.agentWorkOrderId, stepLabel, prompt);
-      await workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_step_started', {
+      workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_step_started', {
         attempt,
         resume_session_id: resumeSessionId,
         resumed_after_crash: crashedSessionId !== null,
@@ -77,14 +77,14 @@ export function createRunAgentActivity(deps: ActivityDeps) {
               agentWorkOrderId: input.agentWorkOrderId,
               stepIndex: input.stepIndex,
               agent,
-              onInjected: (promptId) => writer.push(() => workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_prompt_injected', { prompt_id: promptId })),
+              onInjected: (promptId) => workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_prompt_injected', { prompt_id: promptId }),
               onError: (error) => deps.logger.warn({ event: 'agent_prompt_injection_failed', error: String(error) }, 'agent_prompt_injection_failed'),
             });
           },
           onPromptDelivered: (promptId) => {
             deliveredPromptIds.push(promptId);
             beat();
-            writer.push(() => workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_prompt_delivered', { prompt_id: promptId }));
+            workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_prompt_delivered', { prompt_id: promptId });
           },
           onEvent: (event, rawLine) => {
             if (event.type === 'session_started') {
@@ -96,7 +96,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
             beat();
             writer.push(() => deps.artifacts.appendAgentOutput(input.agentWorkOrderId, stepLabel, rawLine));
             const logged = agentLogEntry(event);
-            if (logged) writer.push(() => workOrderEvent(deps, input.agentWorkOrderId, input.step, logged.level, logged.event, logged.fields));
+            if (logged) workOrderEvent(deps, input.agentWorkOrderId, input.step, logged.level, logged.event, logged.fields);
           },
         });
       } finally {
@@ -107,14 +107,14 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       }
 
       if (outcome.aborted && context.cancellationSignal.aborted) {
-        await workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_step_cancelled', { session_id: sessionId });
+        workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_step_cancelled', { session_id: sessionId });
         // Rejects with Temporal's CancelledFailure, so the workflow records the work order as cancelled, not failed.
         await context.cancelled;
       }
 
       const durationSeconds = (Date.now() - startedAt) / 1000;
       const result = { ...toStepResult(outcome, sessionId, durationSeconds, input.timeoutSeconds, crashedSessionId !== null), deliveredPromptIds };
-      await workOrderEvent(deps, input.agentWorkOrderId, input.step, result.success ? 'info' : 'error', result.success ? 'agent_step_completed' : 'agent_step_failed', {
+      workOrderEvent(deps, input.agentWorkOrderId, input.step, result.success ? 'info' : 'error', result.success ? 'agent_step_completed' : 'agent_step_failed', {
         session_id: result.sessionId,
         duration_seconds: durationSeconds,
         cost_usd: result.costUsd,

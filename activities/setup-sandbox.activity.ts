@@ -24,9 +24,9 @@ export function createSetupActivities(deps: ActivityDeps) {
           gitAuthEnv(await deps.githubToken(), { scopeUrl: deps.githubServerUrl }),
         );
         if (sandbox.mirrorAction) {
-          await workOrderEvent(deps, input.agentWorkOrderId, null, 'info', `sandbox_mirror_${sandbox.mirrorAction}`, { mirror_path: sandbox.mirrorPath });
+          workOrderEvent(deps, input.agentWorkOrderId, null, 'info', `sandbox_mirror_${sandbox.mirrorAction}`, { mirror_path: sandbox.mirrorPath });
         }
-        await workOrderEvent(deps, input.agentWorkOrderId, null, 'info', 'sandbox_sandbox_ready', {
+        workOrderEvent(deps, input.agentWorkOrderId, null, 'info', 'sandbox_sandbox_ready', {
           sandbox_type: input.sandboxType,
           sandbox_path: sandbox.sandboxPath,
           base_branch: sandbox.baseBranch,
@@ -38,7 +38,7 @@ export function createSetupActivities(deps: ActivityDeps) {
         if (error instanceof SandboxNotImplementedError) {
           throw ApplicationFailure.nonRetryable(error.message, 'SandboxNotImplementedError');
         }
-        await workOrderEvent(deps, input.agentWorkOrderId, null, 'error', 'sandbox_setup_failed', { error: String(error) });
+        workOrderEvent(deps, input.agentWorkOrderId, null, 'error', 'sandbox_setup_failed', { error: String(error) });
         throw error;
       }
     },
@@ -46,7 +46,7 @@ export function createSetupActivities(deps: ActivityDeps) {
     async loadIssue(input: LoadIssueInput): Promise<string> {
       const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
       const issue = await deps.github(await deps.githubToken()).getIssue(repository, input.issueNumber);
-      await workOrderEvent(deps, input.agentWorkOrderId, null, 'info', 'github_issue_loaded', { issue_number: issue.number });
+      workOrderEvent(deps, input.agentWorkOrderId, null, 'info', 'github_issue_loaded', { issue_number: issue.number });
       return `#${issue.number} ${issue.title}\n\n${issue.body}`;
     },
   };

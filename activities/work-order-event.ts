@@ -1,15 +1,18 @@
-import type { LogLevel } from '../src/artifacts/work-order-artifacts.js';
+import type { LogLevel } from '../src/models/work-order-log-entry.js';
 import type { ActivityDeps } from './activity-deps.js';
 
-/** One fact about a work order: to the worker's log stream and to the work order's own log that the API serves. */
-export async function workOrderEvent(
-  deps: Pick<ActivityDeps, 'logger' | 'artifacts'>,
+/**
+ * One fact about a work order: to the worker's log stream and to the work order's own log that the API serves. The
+ * log entry is queued for the next batch; the activity wrapper flushes before the activity completes.
+ */
+export function workOrderEvent(
+  deps: Pick<ActivityDeps, 'logger' | 'logs'>,
   agentWorkOrderId: string,
   step: string | null,
   level: LogLevel,
   event: string,
   fields: Record<string, unknown> = {},
-): Promise<void> {
+): void {
   deps.logger[level]({ agent_work_order_id: agentWorkOrderId, step, event, ...fields }, event);
-  await deps.artifacts.appendLog({ timestamp: new Date().toISOString(), level, event, agent_work_order_id: agentWorkOrderId, step, ...fields });
+  deps.logs.append({ timestamp: new Date().toISOString(), level, event, agent_work_order_id: agentWorkOrderId, step, ...fields });
 }

@@ -1,9 +1,10 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
-import { WorkOrderArtifacts } from '../../src/artifacts/work-order-artifacts.js';
 import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
-import { API_LOGGER, APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_ARTIFACTS } from './api-tokens.js';
+import { openWorkOrderLogStore } from '../../src/logs/open-log-store.js';
+import type { WorkOrderLogStore } from '../../src/logs/work-order-log-store.js';
+import { API_LOGGER, APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_LOG_STORE } from './api-tokens.js';
 
 /** What the API process is started with; everything else is built from it. */
 export interface ApiDependencies {
@@ -14,18 +15,30 @@ export interface ApiDependencies {
   version: string;
 }
 
-/** The shared providers every feature module injects: configuration, Temporal client, artifacts, GitHub client. */
+/** The shared providers every feature module injects: configuration, Temporal client, logger, log store. */
 @Global()
 @Module({})
-export class CoreModule {
+export class CoreModule implements OnApplicationShutdown {
+  constructor(@Inject(WORK_ORDER_LOG_STORE) private readonly logStore: WorkOrderLogStore) {}
+
   static forRoot(dependencies: ApiDependencies): DynamicModule {
     const providers = [
       { provide: APP_CONFIG, useValue: dependencies.config },
       { provide: TEMPORAL_CLIENT, useValue: dependencies.temporalClient },
       { provide: API_LOGGER, useValue: dependencies.logger },
       { provide: SERVICE_VERSION, useValue: dependencies.version },
-      { provide: WORK_ORDER_ARTIFACTS, useValue: new WorkOrderArtifacts(dependencies.config.workOrderDir) },
+      {
+        provide: WORK_ORDER_LOG_STORE,
+        useFactory: () =>
+          openWorkOrderLogStore(dependencies.config, {
+            onPoolError: (error) => dependencies.logger.warn({ event: 'logs_connection_lost', error: error.message }, 'logs_connection_lost'),
+          }),
+      },
     ];
     return { module: CoreModule, providers, exports: providers.map((provider) => provider.provide) };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.logStore.close();
   }
 }

@@ -1,15 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WorkOrderArtifacts } from '../../src/artifacts/work-order-artifacts.js';
+import { matchesLogFilter } from '../../src/logs/log-entries.js';
+import type { WorkOrderLogStore } from '../../src/logs/work-order-log-store.js';
 import type { WorkOrderLogStreamQuery } from '../../src/models/work-order-request.js';
-import { WORK_ORDER_ARTIFACTS } from '../core/api-tokens.js';
-import { LogFileTail } from './log-file-tail.js';
-import { matchesLogFilter } from './work-order-logs.service.js';
+import { WORK_ORDER_LOG_STORE } from '../core/api-tokens.js';
 import { executionStatus, WorkOrderStateReader } from './work-order-state.reader.js';
 
 export interface LogStreamTimings {
-  /** How often the log file is read for new lines. */
+  /** How often the log store is read for new entries. */
   pollMs: number;
   /** How often the work order's execution status is checked to end the stream. */
   statusCheckMs: number;
@@ -22,8 +21,8 @@ export const defaultLogStreamTimings: LogStreamTimings = { pollMs: 300, statusCh
 
 /**
  * Server-sent events of a work order's log: the backlog first, then entries as the worker appends them. Each entry is
- * a default (`message`) event with the line number as its id, so EventSource's Last-Event-ID resumes without
- * duplicates. Once the work order has ended and everything written is sent, an `end` event closes the stream.
+ * a default (`message`) event with its position in the log as its id, so EventSource's Last-Event-ID resumes
+ * without duplicates. Once the work order has ended and everything written is sent, an `end` event closes the stream.
  */
 @Injectable()
 export class WorkOrderLogStreamService implements BeforeApplicationShutdown {
@@ -31,7 +30,7 @@ export class WorkOrderLogStreamService implements BeforeApplicationShutdown {
   private shuttingDown = false;
 
   constructor(
-    @Inject(WORK_ORDER_ARTIFACTS) private readonly artifacts: WorkOrderArtifacts,
+    @Inject(WORK_ORDER_LOG_STORE) private readonly logStore: WorkOrderLogStore,
     @Inject(LOG_STREAM_TIMINGS) private readonly timings: LogStreamTimings,
     private readonly reader: WorkOrderStateReader,
   ) {}
@@ -53,15 +52,14 @@ export class WorkOrderLogStreamService implements BeforeApplicationShutdown {
     });
     this.openStreams.add(response);
 
-    const tail = new LogFileTail(this.artifacts.logFile(agentWorkOrderId));
+    const follower = this.logStore.follow(agentWorkOrderId, resumeAfter);
     let lastKeepAlive = Date.now();
     let lastStatusCheck = 0;
     let endedStatus: string | null = null;
     try {
       while (!clientGone && !this.shuttingDown) {
-        for (const { line, entry } of await tail.readNew()) {
-          if (line <= resumeAfter || !matchesLogFilter(entry, query)) continue;
-          response.write(`id: ${line}\ndata: ${JSON.stringify(entry)}\n\n`);
+        for (const { seq, entry } of await follower.readNew()) {
+          if (matchesLogFilter(entry, query)) response.write(`id: ${seq}\ndata: ${JSON.stringify(entry)}\n\n`);
         }
         // The log is read once more after the end is seen, so what the last activities wrote is sent first.
         if (endedStatus !== null) break;

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { WorkOrderLogEntry } from './work-order-log-entry.js';
+import type { WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 import type { WorkOrderLogStore } from './work-order-log-store.js';
 
 /** What the activities write a work order's log through: appends return at once, a flush waits for the store. */
@@ -53,7 +53,11 @@ export class BatchedLogWriter implements WorkOrderLogWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const written = this.writing.then(() => this.drain());
-    this.writing = written.catch(() => undefined);
+    this.writing = written.catch((error: unknown) => {
+      this.options.logger.warn({ event: 'logs_batch_write_failed', queued: this.queue.length, error: String(error) }, 'logs_batch_write_failed');
+      // Tried again later: a database restarting must not cost the log.
+      this.schedule(Math.max(this.delayMs, 1_000));
+    });
     return written;
   }
 
@@ -62,11 +66,8 @@ export class BatchedLogWriter implements WorkOrderLogWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.flush().catch((error: unknown) => {
-        this.options.logger.warn({ event: 'logs_batch_write_failed', queued: this.queue.length, error: String(error) }, 'logs_batch_write_failed');
-        // Tried again later: a database restarting must not cost the log.
-        this.schedule(Math.max(this.delayMs, 1_000));
-      });
+      // A failure is logged and retried by flush itself.
+      this.flush().catch(() => undefined);
     }, delayMs);
     // A pending batch must not keep a process alive; the worker flushes at shutdown.
     this.timer.unref();

@@ -1,7 +1,8 @@
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LogFileTail, parseLogLine } from './log-file-tail.js';
-import { matchesLogFilter, type WorkOrderLogEntry } from './work-order-log-entry.js';
+import { matchesLogFilter } from './log-entries.js';
+import type { WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 import type { LogFollower, LogPage, LogPageQuery, WorkOrderLogStore } from './work-order-log-store.js';
 
 export const logFileName = 'logs.jsonl';

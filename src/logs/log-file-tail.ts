@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import type { NumberedLogEntry, WorkOrderLogEntry } from './work-order-log-entry.js';
+import type { NumberedLogEntry } from './log-entries.js';
+import type { WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 
 /** Reads the lines appended to a JSONL file since the last call; a line still being written waits for the next call. */
 export class LogFileTail {

@@ -1,6 +1,8 @@
 import type { AppConfig } from '../config.js';
+import type { Logger } from '../logger.js';
 import { migrate } from '../store/migrations.js';
 import { PostgresDriver } from '../store/postgres-driver.js';
+import { BatchedLogWriter } from './batched-log-writer.js';
 import { FileLogStore } from './file-log-store.js';
 import { PostgresLogStore } from './postgres-log-store.js';
 import type { WorkOrderLogStore } from './work-order-log-store.js';
@@ -36,6 +38,29 @@ export function lazyLogStore(open: () => Promise<WorkOrderLogStore>): { get(): P
       const store = await opened?.catch(() => undefined);
       opened = undefined;
       await store?.close();
+    },
+  };
+}
+
+/** A worker process's way into the log store: batched appends, the store itself (retention prunes it), and shutdown. */
+export interface WorkerLogStore {
+  writer: BatchedLogWriter;
+  store(): Promise<WorkOrderLogStore>;
+  /** Writes what is still queued, then closes the store. */
+  close(): Promise<void>;
+}
+
+export function openWorkerLogStore(config: Pick<AppConfig, 'AWO_DATABASE_URL' | 'workOrderDir'>, logger: Logger): WorkerLogStore {
+  const store = lazyLogStore(() =>
+    openWorkOrderLogStore(config, { onPoolError: (error) => logger.warn({ event: 'logs_connection_lost', error: error.message }, 'logs_connection_lost') }),
+  );
+  const writer = new BatchedLogWriter({ store: store.get, logger });
+  return {
+    writer,
+    store: store.get,
+    close: async () => {
+      await writer.flush().catch(() => undefined);
+      await store.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { SqlDriver, SqlExecutor, SqlValue } from '../store/sql-driver.js';
 import { groupByWorkOrder } from './file-log-store.js';
-import type { NumberedLogEntry, WorkOrderLogEntry } from './work-order-log-entry.js';
+import type { NumberedLogEntry } from './log-entries.js';
+import type { WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 import type { LogFollower, LogPage, LogPageQuery, WorkOrderLogStore } from './work-order-log-store.js';
 
 /** Rows per query while following: bounds one round trip, not what a call returns. */

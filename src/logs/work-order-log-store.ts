@@ -1,4 +1,5 @@
-import type { LogLevel, NumberedLogEntry, WorkOrderLogEntry } from './work-order-log-entry.js';
+import type { NumberedLogEntry } from './log-entries.js';
+import type { LogLevel, WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 
 export interface LogPageQuery {
   limit: number;

@@ -8,6 +8,8 @@ import { PromptInbox } from '../../src/artifacts/prompt-inbox.js';
 import { WorkOrderArtifacts } from '../../src/artifacts/work-order-artifacts.js';
 import type { AppConfig } from '../../src/config.js';
 import { GitHubClient } from '../../src/github/github-client.js';
+import type { WorkOrderLogWriter } from '../../src/logs/batched-log-writer.js';
+import { openWorkerLogStore } from '../../src/logs/open-log-store.js';
 import type { Logger } from '../../src/logger.js';
 import { SandboxManager } from '../../src/sandbox/sandbox-manager.js';
 import { openConfigurationServices } from '../../src/settings/configuration-services.js';
@@ -17,7 +19,8 @@ import { type SettingsReader, StoredValueInvalidError } from '../../src/settings
 /**
  * The real services behind the activities of one worker host. `env` is what the agent's allow-listed environment is
  * taken from and what tells an environment variable from a stored setting (the process's own unless a test says
- * otherwise). `settings` defaults to the configuration store of `config`, opened on first use.
+ * otherwise). `settings` defaults to the configuration store of `config`, opened on first use; `logs` to the log store
+ * of `config`, opened at the first batch.
  */
 export function createActivityDeps(
   config: AppConfig,
@@ -26,6 +29,7 @@ export function createActivityDeps(
   env: NodeJS.ProcessEnv = process.env,
   settings: SettingsReader = lazySettingsReader(config, env, logger),
   agentIdentity: AgentIdentity = { isolated: false, reason: 'the agent identity was not prepared' },
+  logs: WorkOrderLogWriter = openWorkerLogStore(config, logger).writer,
 ): ActivityDeps {
   const agentSettings = () => readSetting(() => settings.agentSettings());
   return {
@@ -38,6 +42,7 @@ export function createActivityDeps(
       agentOwner: agentIdentity.isolated ? { uid: agentIdentity.uid, gid: agentIdentity.gid } : undefined,
     }),
     artifacts: new WorkOrderArtifacts(config.workOrderDir),
+    logs,
     promptInbox: new PromptInbox(config.workOrderDir),
     agent: settingsAwareExecutor(async () => (await agentSettings()).cliPath, agentIdentity),
     githubServerUrl: config.GITHUB_SERVER_URL,

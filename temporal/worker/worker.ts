@@ -6,6 +6,7 @@ import { createRetentionActivities } from '../../activities/retention.activities
 import { prepareAgentIdentity } from '../../src/agent/agent-identity.js';
 import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
+import { openWorkerLogStore } from '../../src/logs/open-log-store.js';
 import { createActivityDeps, lazySettingsReader } from './activity-wiring.js';
 import { ensureRetentionSchedule } from './retention-schedule.js';
 import { createRetentionDeps, workOrderOpenProbe } from './retention-wiring.js';
@@ -38,7 +39,8 @@ export async function createWorkOrderWorkers(options: {
   // One settings reader for every activity of this process: stored settings apply to the next work order.
   const settings = lazySettingsReader(config, env, logger);
   const agentIdentity = await prepareAgentIdentity(config, logger);
-  const deps = createActivityDeps(config, logger, hostTaskQueue, env, settings, agentIdentity);
+  const logs = openWorkerLogStore(config, logger);
+  const deps = createActivityDeps(config, logger, hostTaskQueue, env, settings, agentIdentity, logs.writer);
   // Activities that talk to Temporal itself (admission) share the worker's connection.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const activities = {
@@ -70,7 +72,11 @@ export async function createWorkOrderWorkers(options: {
     sharedTaskQueue,
     hostTaskQueue,
     run: async () => {
-      await Promise.all([shared.run(), host.run()]);
+      try {
+        await Promise.all([shared.run(), host.run()]);
+      } finally {
+        await logs.close();
+      }
     },
     shutdown,
   };

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BatchedLogWriter } from '../../../src/logs/batched-log-writer.js';
 import { openWorkOrderLogStore } from '../../../src/logs/open-log-store.js';
-import type { LogLevel, WorkOrderLogEntry } from '../../../src/logs/work-order-log-entry.js';
+import type { LogLevel, WorkOrderLogEntry } from '../../../src/models/work-order-log-entry.js';
 import type { WorkOrderLogStore } from '../../../src/logs/work-order-log-store.js';
 import { createLogger } from '../../../src/logger.js';
 import { startTestPostgres, type TestPostgres } from '../../utils/postgres-server.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { WorkOrderArtifacts } from '../../../src/artifacts/work-order-artifacts.js';
+import { FileLogStore } from '../../../src/logs/file-log-store.js';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import { createBranchRule, writeAndCommitRule } from '../../utils/scripted-steps.js';
 import { WorkOrderHarness } from '../../utils/work-order-harness.js';
@@ -32,7 +32,7 @@ describe('several worker hosts on one task queue', () => {
       // cleanup) logged there: nothing ran on a host without the sandbox.
       const owners = hosts.filter((host) => existsSync(path.join(host.workOrderDir, result.agent_work_order_id, 'logs.jsonl')));
       expect(owners).toHaveLength(1);
-      const events = (await new WorkOrderArtifacts(owners[0]!.workOrderDir).readLog(result.agent_work_order_id)).map((entry) => entry.event);
+      const events = (await new FileLogStore(owners[0]!.workOrderDir).readAll(result.agent_work_order_id)).map((entry) => entry.event);
       expect(events).toEqual(expect.arrayContaining(['sandbox_sandbox_ready', 'agent_step_completed', 'git_progress_observed', 'github_pull_request_opened', 'workflow_work_order_completed']));
       expect(result.sandbox_identifier?.startsWith(owners[0]!.workOrderDir)).toBe(true);
       homesUsed.add(owners[0]!.AWO_HOME);

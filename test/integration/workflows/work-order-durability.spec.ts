@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { WorkOrderArtifacts } from '../../../src/artifacts/work-order-artifacts.js';
+import { FileLogStore } from '../../../src/logs/file-log-store.js';
 import { readAdmissionQueue } from '../../../temporal/client/admission-queue-reader.js';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import type { StepHistory } from '../../../workflows/messages.js';
@@ -56,7 +56,7 @@ describe('durability: the worker process dies while the agent runs', () => {
       ['commit', true],
       ['create-pr', true],
     ]);
-    const events = await new WorkOrderArtifacts(harness.config.workOrderDir).readLog(handle.workflowId);
+    const events = await new FileLogStore(harness.config.workOrderDir).readAll(handle.workflowId);
     const planningStarts = events.filter((entry) => entry.event === 'agent_step_started' && entry.step === 'planning');
     expect(planningStarts).toHaveLength(2);
     expect(planningStarts[1]).toMatchObject({ resumed_after_crash: true });

@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { WorkOrderArtifacts } from '../../../src/artifacts/work-order-artifacts.js';
+import { FileLogStore } from '../../../src/logs/file-log-store.js';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import type { StepHistory } from '../../../workflows/messages.js';
 import { bashTurn, textTurn } from '../../fixtures/model-server.js';
@@ -52,9 +53,9 @@ describe('talking to a running work order', () => {
       commitRule('docs: add okapi'),
     ]);
     const repository = await harness.createRepository('live-prompt');
-    const artifacts = new WorkOrderArtifacts(harness.config.workOrderDir);
+    const logs = new FileLogStore(harness.config.workOrderDir);
     const handle = await harness.startWorkOrder({ repositoryUrl: repository.htmlUrl, selectedCommands: ['create-branch', 'commit', 'create-pr'] });
-    const events = async () => (await artifacts.readLog(handle.workflowId)).map((entry) => entry.event);
+    const events = async () => (await logs.readAll(handle.workflowId)).map((entry) => entry.event);
     await waitFor(async () => (await events()).includes('agent_tool_used'), 'the agent to be inside its first tool call');
 
     await handle.signal('prompt', { prompt_text: 'While you are at it, okapi-live: add OKAPI.md', prompt_id: 'prompt-live' });
@@ -95,19 +96,19 @@ describe('talking to a running work order', () => {
     expect(isAlive(pid)).toBe(false);
     expect(existsSync(harness.sandboxPath(handle.workflowId))).toBe(false);
     expect(harness.forge.pullRequests('acme', 'cancelled')).toHaveLength(0);
-    const events = (await artifacts.readLog(handle.workflowId)).map((entry) => entry.event);
+    const events = (await new FileLogStore(harness.config.workOrderDir).readAll(handle.workflowId)).map((entry) => entry.event);
     expect(events).toEqual(expect.arrayContaining(['agent_step_cancelled', 'workflow_work_order_cancelled']));
     hold.open();
   });
 
   it('reuses the repository mirror for a second work order instead of cloning again', async () => {
     const repository = await harness.createRepository('mirrored');
-    const artifacts = new WorkOrderArtifacts(harness.config.workOrderDir);
+    const logs = new FileLogStore(harness.config.workOrderDir);
     const runPlanOnly = async (branch: string) => {
       harness.model.setRules([createBranchRule(branch), planningRule()]);
       const handle = await harness.startWorkOrder({ repositoryUrl: repository.htmlUrl, selectedCommands: ['create-branch', 'planning'] });
       expect(((await handle.result()) as AgentWorkOrder).status).toBe('completed');
-      return (await artifacts.readLog(handle.workflowId)).map((entry) => entry.event);
+      return (await logs.readAll(handle.workflowId)).map((entry) => entry.event);
     };
 
     const firstEvents = await runPlanOnly('feat/first');

@@ -1,14 +1,4 @@
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** One line of a work order's log: the worker's structured events and the agent's stream-json events alike. */
-export interface WorkOrderLogEntry {
-  timestamp: string;
-  level: LogLevel;
-  event: string;
-  agent_work_order_id: string;
-  step: string | null;
-  [field: string]: unknown;
-}
+import type { WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 
 /** An entry with its position in the work order's log (1, 2, ...): the SSE event id a reconnecting client resumes after. */
 export interface NumberedLogEntry {
