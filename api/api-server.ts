@@ -5,6 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { projectRoot } from '../src/config.js';
 import { AppModule } from './app.module.js';
+import type { ApiAuth } from './auth/api-token.js';
+import { API_AUTH } from './auth/auth-tokens.js';
 import { ApiExceptionFilter } from './core/api-exception.filter.js';
 import type { ApiDependencies } from './core/core.module.js';
 import { setupOpenApi } from './core/openapi.js';
@@ -12,6 +14,7 @@ import { SchemaValidationPipe } from './core/schema-validation.pipe.js';
 
 export interface ApiServerHandle {
   url: string;
+  auth: ApiAuth;
   /** Ends open log streams, stops accepting requests and waits for the ones in flight. */
   close(): Promise<void>;
 }
@@ -30,7 +33,9 @@ export async function startApiServer(dependencies: Omit<ApiDependencies, 'versio
   await app.listen(config.AWO_PORT, config.AWO_HOST);
   const url = `http://${config.AWO_HOST.includes(':') ? `[${config.AWO_HOST}]` : config.AWO_HOST}:${config.AWO_PORT}`;
   logger.info({ event: 'api_server_started', url }, 'api_server_started');
-  return { url, close: () => app.close() };
+  const auth = app.get<ApiAuth>(API_AUTH);
+  logger.info({ event: 'api_auth_configured', token_source: auth.source, token_file: auth.file, required: auth.required }, 'api_auth_configured');
+  return { url, auth, close: () => app.close() };
 }
 
 /** The configured app, not yet listening: the server above, and the OpenAPI dump the typed client is generated from. */
@@ -48,6 +53,16 @@ export async function createApiApp(dependencies: Omit<ApiDependencies, 'version'
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   setupOpenApi(app, version);
   return app;
+}
+
+/**
+ * The start-up lines about the token, printed like a notebook server does: a generated token is shown (it lives in a
+ * 0600 file anyway, and the user needs it to sign in); one from AWO_API_TOKEN is not repeated.
+ */
+export function apiTokenLines(auth: ApiAuth): string[] {
+  const use = auth.required ? 'required on every route but /health and the web UI files' : 'optional on loopback; required to change claude_cli_path or github_token';
+  if (auth.source === 'env') return [`API token: from AWO_API_TOKEN (${use})`];
+  return [`API token: ${auth.token}  (in ${auth.file}; send Authorization: Bearer <token>, or sign in to the web UI; ${use})`];
 }
 
 /** Nest's own messages (route mapping at start, its errors) go to our structured log, route mapping at debug. */

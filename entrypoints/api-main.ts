@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
 import { connectClient, temporalAddress } from '../temporal/client/connection.js';
-import { startApiServer } from '../api/api-server.js';
+import { apiTokenLines, startApiServer } from '../api/api-server.js';
 
 /** Starts only the API, against TEMPORAL_ADDRESS (or the embedded server's port): for replicas and compose. */
 async function main(): Promise<void> {
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const { client, connection } = await connectClient(config);
   const api = await startApiServer({ config, temporalClient: client, logger: rootLogger });
   console.log(`API: ${api.url}/api/agent-work-orders  (OpenAPI ${api.url}/docs, Temporal ${temporalAddress(config)})`);
+  for (const line of apiTokenLines(api.auth)) console.log(line);
 
   let stopping = false;
   const stop = async (signal: string) => {

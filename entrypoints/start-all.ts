@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type ApiServerHandle, startApiServer } from '../api/api-server.js';
+import { apiTokenLines, type ApiServerHandle, startApiServer } from '../api/api-server.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   console.log(`Temporal server: ${server.address}${server.uiUrl ? `  (Web UI ${server.uiUrl})` : ''}`);
   console.log(`Worker: task queues ${workers.sharedTaskQueue}, ${workers.hostTaskQueue}`);
   console.log(`API: ${api.url}/api/agent-work-orders  (OpenAPI ${api.url}/docs, health ${api.url}/health)`);
+  for (const line of apiTokenLines(api.auth)) console.log(line);
 
   await running;
   await temporalClient.connection.close();

@@ -44,6 +44,9 @@ export const configRules: Record<ConfigVariable, string> = {
   AWO_DATABASE_URL: 'a postgres:// or postgresql:// URL with a host (unset: SQLite under the config folder)',
   AWO_SECRET_KEY: '32 bytes as 64 hex characters or base64, e.g. from `openssl rand -hex 32` (unset: a generated key file)',
   AWO_AGENT_USER: 'the unprivileged user a root worker runs the agent as, created if missing (default awo-agent); root turns the separation off',
+  AWO_API_TOKEN: '16-512 printable characters without spaces, e.g. from `openssl rand -hex 32`; required when AWO_HOST is not a loopback address',
+  AWO_ALLOWED_HOSTS: 'comma-separated host names the API answers to besides loopback names and its bound address (e.g. awo.example.com), or * for any',
+  AWO_CORS_ORIGINS: 'comma-separated browser origins allowed to call the API, e.g. https://archon.example.com,http://localhost:3737 (unset: none)',
   LOG_LEVEL: 'one of trace, debug, info, warn, error, fatal, silent',
   LOG_FORMAT: 'json or pretty (unset: pretty on a terminal, json otherwise)',
 };

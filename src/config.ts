@@ -27,6 +27,14 @@ const absoluteFolder = z.string().refine((value) => path.isAbsolute(expandHome(v
 /** A relative override is a seed name under AWO_HOME; one climbing out of it should say so with an absolute path. */
 const homePart = z.string().refine((value) => path.isAbsolute(expandHome(value)) || !path.normalize(value).startsWith('..'), 'leaves AWO_HOME');
 
+/** `a, b,c` as a list; empty items are dropped. */
+function commaList<T extends z.ZodType<unknown, string>>(item: T) {
+  return z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(item));
+}
+
 /** Every environment variable the service reads; defaults are the embedded, single-machine setup. */
 export const configSchema = z.object({
   AWO_HOME: absoluteFolder.default(path.join(os.homedir(), '.awo')),
@@ -83,6 +91,12 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'not a user name (lower-case letters, digits, dash, underscore; at most 32)')
     .optional(),
+  /** The API token clients send as `Authorization: Bearer`; unset: generated under the config folder (loopback only). */
+  AWO_API_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'not 16-512 printable characters without spaces').optional(),
+  /** Host names (besides loopback names and the bound address) the API answers to; `*` turns the Host check off. */
+  AWO_ALLOWED_HOSTS: commaList(z.string().refine((value) => value === '*' || net.isIP(value) !== 0 || hostName.test(value), 'not a host name').transform((value) => value.toLowerCase())).default([]),
+  /** Browser origins allowed to call the API across origins (CORS); none by default. */
+  AWO_CORS_ORIGINS: commaList(z.url({ protocol: /^https?$/, message: 'not an http(s) origin' }).refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'not an origin (scheme://host[:port], no path)').transform((value) => new URL(value).origin)).default([]),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'not a log level' }).default('info'),
   /** Unset: human lines when stdout is a terminal, JSON lines otherwise (the logger decides; see log-format.ts). */
   LOG_FORMAT: z.enum(logFormats, { message: 'not a log format' }).optional(),

@@ -38,8 +38,34 @@ export class DependencyUnavailableError extends Error {
   constructor(
     readonly dependency: string,
     message: string,
+    /** Sent as `Retry-After`: when the dependency is likely back (e.g. the embedded Temporal server restarting). */
+    readonly retryAfterSeconds = 5,
   ) {
     super(message);
     this.name = 'DependencyUnavailableError';
+  }
+}
+
+/** No valid API token (or session) where one is needed: 401, and the web UI shows its sign-in form. */
+export class AuthenticationRequiredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationRequiredError';
+  }
+}
+
+/** A request the service refuses whoever sends it: a cross-site write (foreign Origin), a CORS preflight from one. */
+export class ForbiddenRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenRequestError';
+  }
+}
+
+/** The Host header names another server: a DNS-rebinding page, or a proxy sending the wrong name (421). */
+export class MisdirectedRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MisdirectedRequestError';
   }
 }

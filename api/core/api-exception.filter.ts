@@ -3,7 +3,15 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../src/logger.js';
 import type { ApiErrorBody } from '../../src/models/api-error.js';
-import { DependencyUnavailableError, RequestValidationError, WorkOrderEndedError, WorkOrderNotFoundError } from './api-errors.js';
+import {
+  AuthenticationRequiredError,
+  DependencyUnavailableError,
+  ForbiddenRequestError,
+  MisdirectedRequestError,
+  RequestValidationError,
+  WorkOrderEndedError,
+  WorkOrderNotFoundError,
+} from './api-errors.js';
 
 
 /**
@@ -22,7 +30,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       response.end();
       return;
     }
-    response.writeHead(body.status_code, { 'content-type': 'application/json; charset=utf-8' });
+    response.writeHead(body.status_code, { 'content-type': 'application/json; charset=utf-8', ...extraHeaders(exception) });
     response.end(JSON.stringify(body));
   }
 
@@ -32,6 +40,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof WorkOrderNotFoundError) return { status_code: HttpStatus.NOT_FOUND, detail: exception.message };
     if (exception instanceof WorkOrderEndedError) return { status_code: HttpStatus.CONFLICT, detail: exception.message };
+    if (exception instanceof AuthenticationRequiredError) return { status_code: HttpStatus.UNAUTHORIZED, detail: exception.message };
+    if (exception instanceof ForbiddenRequestError) return { status_code: HttpStatus.FORBIDDEN, detail: exception.message };
+    if (exception instanceof MisdirectedRequestError) return { status_code: HttpStatus.MISDIRECTED, detail: exception.message };
     if (exception instanceof DependencyUnavailableError) {
       this.logger.warn({ event: 'api_dependency_unavailable', dependency: exception.dependency, error: exception.message }, 'api_dependency_unavailable');
       return { status_code: HttpStatus.SERVICE_UNAVAILABLE, detail: exception.message };
@@ -46,6 +57,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     );
     return { status_code: HttpStatus.INTERNAL_SERVER_ERROR, detail: 'internal error; see the service log for this error_id', error_id: errorId };
   }
+}
+
+/** Headers an error answer carries besides its body: how to authenticate, when to retry. */
+function extraHeaders(exception: unknown): Record<string, string> {
+  if (exception instanceof AuthenticationRequiredError) return { 'www-authenticate': 'Bearer realm="agent-work-orders"' };
+  if (exception instanceof DependencyUnavailableError) return { 'retry-after': String(exception.retryAfterSeconds) };
+  return {};
 }
 
 /** Nest's HttpExceptions, and the body parser's errors (payload too large, malformed JSON), which carry `status`. */

@@ -1,13 +1,18 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { settingsUpdateSchema, type SettingsUpdate } from '../../src/settings/settings-schema.js';
 import { type SettingsView, settingsViewSchema } from '../../src/models/settings-view.js';
+import { Caller, type RequestCaller } from '../auth/request-caller.js';
 import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';
 import {
   type ClaudeCliTest,
   claudeCliTestSchema,
   type GitHubConnectionTest,
   gitHubConnectionTestSchema,
+  type SettingsAudit,
+  type SettingsAuditQuery,
+  settingsAuditQuerySchema,
+  settingsAuditSchema,
   type TestGitHubRequest,
   testGitHubRequestSchema,
 } from './settings.dto.js';
@@ -29,9 +34,17 @@ export class SettingsController {
   @Put()
   @ApiOperation({ summary: 'Save settings (any subset; null clears a stored value); environment variables still win' })
   @ApiOkResponse({ standardSchema: settingsViewSchema })
-  @ApiResponse({ status: 422, description: 'a value breaks its rule; the errors name the field' })
-  update(@Body({ schema: settingsUpdateSchema }) change: SettingsUpdate): Promise<SettingsView> {
-    return this.settings.update(change);
+  @ApiResponse({ status: 401, description: 'claude_cli_path or github_token sent without the API token' })
+  @ApiResponse({ status: 422, description: 'a value breaks its rule (claude_cli_path: not an executable file); the errors name the field' })
+  update(@Body({ schema: settingsUpdateSchema }) change: SettingsUpdate, @Caller() caller: RequestCaller): Promise<SettingsView> {
+    return this.settings.update(change, caller);
+  }
+
+  @Get('audit')
+  @ApiOperation({ summary: 'Who changed which setting, when, from where (newest first); never a value' })
+  @ApiOkResponse({ standardSchema: settingsAuditSchema })
+  audit(@Query({ schema: settingsAuditQuerySchema }) query: SettingsAuditQuery): Promise<SettingsAudit> {
+    return this.settings.audit(query.limit, query.offset);
   }
 
   @Post('test-github')

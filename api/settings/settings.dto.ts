@@ -37,3 +37,26 @@ export const claudeCliTestSchema = z
   })
   .meta({ id: 'ClaudeCliTest' });
 export type ClaudeCliTest = z.infer<typeof claudeCliTestSchema>;
+
+export const settingsAuditQuerySchema = z.strictObject({
+  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),
+  offset: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').default(0),
+});
+export type SettingsAuditQuery = z.output<typeof settingsAuditQuerySchema>;
+
+export const settingsAuditSchema = z
+  .object({
+    entries: z.array(
+      z.object({
+        id: z.string(),
+        at: z.string().meta({ description: 'ISO timestamp of the change' }),
+        actor: z.enum(['token', 'session', 'anonymous']).meta({ description: 'the API token, a signed-in browser session, or an anonymous caller on loopback' }),
+        remote_address: z.string().nullable(),
+        field: z.string().meta({ description: 'the setting changed; its value is never recorded' }),
+        action: z.enum(['set', 'cleared']),
+      }),
+    ),
+    total: z.number().int(),
+  })
+  .meta({ id: 'SettingsAudit' });
+export type SettingsAudit = z.infer<typeof settingsAuditSchema>;

@@ -10,9 +10,19 @@ import { SecretDecryptionError } from '../../src/settings/secret-box.js';
 import { maskToken, type SettingsUpdate } from '../../src/settings/settings-schema.js';
 import type { SettingsView } from '../../src/models/settings-view.js';
 import type { SettingsService } from '../../src/settings/settings-service.js';
+import type { ConfigurationServices } from '../../src/settings/configuration-services.js';
+import type { SettingsAuditEntry } from '../../src/store/settings-audit-table.js';
+import type { RequestCaller } from '../auth/request-caller.js';
+import { AuthenticationRequiredError, RequestValidationError } from '../core/api-errors.js';
 import { API_LOGGER, APP_CONFIG } from '../core/api-tokens.js';
-import { CONFIGURATION_ENV, SETTINGS_SERVICE } from './configuration-store.module.js';
+import { CONFIGURATION_ENV, CONFIGURATION_SERVICES, SETTINGS_SERVICE } from './configuration-store.module.js';
 import type { ClaudeCliTest, GitHubConnectionTest, TestGitHubRequest } from './settings.dto.js';
+
+/**
+ * Settings that pick a program the service runs or a credential it uses: whoever can change them can run code on the
+ * host or take over the service's GitHub identity, so only the token holder may, even on loopback.
+ */
+const privilegedSettings = ['claude_cli_path', 'github_token'] as const;
 
 /** A connection test must answer while the user waits, even when GitHub hangs. */
 const connectionTestTimeoutMs = 10_000;
@@ -25,14 +35,31 @@ export class SettingsApiService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(API_LOGGER) private readonly logger: Logger,
     @Optional() @Inject(CONFIGURATION_ENV) private readonly env: NodeJS.ProcessEnv | undefined,
+    @Inject(CONFIGURATION_SERVICES) private readonly services: ConfigurationServices,
   ) {}
 
   view(): Promise<SettingsView> {
     return this.settings.view();
   }
 
-  update(change: SettingsUpdate): Promise<SettingsView> {
-    return this.settings.update(change);
+  async update(change: SettingsUpdate, caller: RequestCaller): Promise<SettingsView> {
+    const privileged = privilegedSettings.filter((name) => change[name] !== undefined);
+    if (privileged.length > 0 && caller.kind === 'anonymous') {
+      throw new AuthenticationRequiredError(
+        `${privileged.join(', ')}: changing the program the service runs or a credential needs the API token; send Authorization: Bearer <token> or sign in`,
+      );
+    }
+    if (typeof change.claude_cli_path === 'string' && !(await findExecutable(change.claude_cli_path, (this.env ?? process.env).PATH ?? ''))) {
+      throw new RequestValidationError([
+        { field: 'claude_cli_path', message: 'must be an existing executable file (a path, or a command name found on PATH)', rule: 'executable' },
+      ]);
+    }
+    return this.settings.update(change, caller);
+  }
+
+  /** Who changed which setting when, newest first; never a value. */
+  audit(limit: number, offset: number): Promise<{ entries: SettingsAuditEntry[]; total: number }> {
+    return this.services.store.settingsAudit.list(limit, offset);
   }
 
   /** Is GitHub's API reachable at GITHUB_API_URL, is the token valid, whose is it. Failures are answers, not errors. */

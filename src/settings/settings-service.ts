@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { SettingSource, SettingsView, SettingView } from '../models/settings-view.js';
+import type { SettingsActor } from '../store/settings-audit-table.js';
 import type { SettingsTable, StoredSettingRow } from '../store/settings-table.js';
 import { type SecretBox, SecretDecryptionError } from './secret-box.js';
 import {
@@ -107,8 +108,11 @@ export class SettingsService implements SettingsReader {
     ) as SettingsView;
   }
 
-  /** Saves a validated change (null clears a stored value) in one transaction and returns the new view. */
-  async update(change: SettingsUpdate): Promise<SettingsView> {
+  /**
+   * Saves a validated change (null clears a stored value) in one transaction and returns the new view. With an actor,
+   * the audit log records who changed which setting, in the same transaction.
+   */
+  async update(change: SettingsUpdate, actor?: SettingsActor): Promise<SettingsView> {
     // Validated here too: the service is also called from code, not only behind the API's 422.
     const parsed = settingsUpdateSchema.parse(change);
     const set: Array<{ key: string; value: string; encrypted: boolean }> = [];
@@ -123,7 +127,7 @@ export class SettingsService implements SettingsReader {
       const json = JSON.stringify(value);
       set.push(secretSettings.has(name) ? { key: name, value: this.box.seal(json, name), encrypted: true } : { key: name, value: json, encrypted: false });
     }
-    if (set.length > 0 || clear.length > 0) await this.table.apply({ set, clear });
+    if (set.length > 0 || clear.length > 0) await this.table.apply({ set, clear }, undefined, actor);
     // Names only: values (and certainly the token) stay out of the log.
     this.logger?.info({ event: 'settings_settings_updated', set: set.map((entry) => entry.key), cleared: clear }, 'settings_settings_updated');
     return this.view();

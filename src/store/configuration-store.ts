@@ -3,6 +3,7 @@ import type { AppConfig } from '../config.js';
 import { migrate } from './migrations.js';
 import { PostgresDriver } from './postgres-driver.js';
 import { RepositoriesTable } from './repositories-table.js';
+import { SettingsAuditTable } from './settings-audit-table.js';
 import { SettingsTable } from './settings-table.js';
 import type { SqlDriver } from './sql-driver.js';
 import { SqliteFileDriver } from './sqlite-driver.js';
@@ -12,6 +13,7 @@ export interface ConfigurationStore {
   readonly driver: SqlDriver;
   readonly settings: SettingsTable;
   readonly repositories: RepositoriesTable;
+  readonly settingsAudit: SettingsAuditTable;
   /** Where the data lives, for logs and docs: the SQLite file, or `postgresql` (never the URL: it may hold a password). */
   readonly location: string;
   close(): Promise<void>;
@@ -33,10 +35,12 @@ export async function openConfigurationStore(
     await driver.close();
     throw error;
   }
+  const settingsAudit = new SettingsAuditTable(driver);
   return {
     driver,
-    settings: new SettingsTable(driver),
+    settings: new SettingsTable(driver, settingsAudit),
     repositories: new RepositoriesTable(driver),
+    settingsAudit,
     location: driver instanceof SqliteFileDriver ? driver.filePath : 'postgresql',
     close: () => driver.close(),
   };

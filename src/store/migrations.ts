@@ -65,6 +65,21 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'settings_audit',
+    statements: [
+      `CREATE TABLE settings_audit (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        remote_address TEXT,
+        field TEXT NOT NULL,
+        action TEXT NOT NULL
+      )`,
+      'CREATE INDEX settings_audit_at ON settings_audit (at)',
+    ],
+  },
 ];
 
 export class StoreSchemaTooNewError extends Error {

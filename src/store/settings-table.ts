@@ -1,3 +1,4 @@
+import type { SettingsActor, SettingsAuditTable } from './settings-audit-table.js';
 import type { SqlDriver } from './sql-driver.js';
 
 /** One stored setting as it is on disk: `value` is JSON text, or a sealed secret when `encrypted`. */
@@ -16,7 +17,11 @@ export interface SettingsChange {
 
 /** The settings table: rows in, rows out; what the values mean is the SettingsService's business. */
 export class SettingsTable {
-  constructor(private readonly driver: SqlDriver) {}
+  constructor(
+    private readonly driver: SqlDriver,
+    /** When given, every applied change with an actor is recorded in it, in the same transaction. */
+    private readonly audit?: SettingsAuditTable,
+  ) {}
 
   async list(): Promise<StoredSettingRow[]> {
     const rows = await this.driver.query<{ key: string; value: string; encrypted: number; updated_at: string }>(
@@ -26,8 +31,12 @@ export class SettingsTable {
   }
 
   /** All of a change lands together: a PUT that sets three settings never leaves two of them saved. */
-  async apply(change: SettingsChange, now = new Date().toISOString()): Promise<void> {
+  async apply(change: SettingsChange, now = new Date().toISOString(), actor?: SettingsActor): Promise<void> {
     await this.driver.transaction(async (tx) => {
+      if (actor && this.audit) {
+        const changes = [...change.set.map(({ key }) => ({ field: key, action: 'set' as const })), ...change.clear.map((key) => ({ field: key, action: 'cleared' as const }))];
+        await this.audit.append(tx, actor, changes, now);
+      }
       for (const { key, value, encrypted } of change.set) {
         await tx.execute(
           `INSERT INTO settings (key, value, encrypted, updated_at) VALUES ($1, $2, $3, $4)

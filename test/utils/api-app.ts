@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { AppModule } from '../../api/app.module.js';
+import type { ApiAuth } from '../../api/auth/api-token.js';
+import { API_AUTH } from '../../api/auth/auth-tokens.js';
 import { ApiExceptionFilter } from '../../api/core/api-exception.filter.js';
 import { SchemaValidationPipe } from '../../api/core/schema-validation.pipe.js';
 import { ConfigurationEnvModule } from '../../api/settings/configuration-store.module.js';
@@ -12,6 +14,8 @@ import { connectTestClient } from './temporal-env.js';
 
 export interface ApiTestApp {
   config: AppConfig;
+  /** The API token this app accepts (generated under the test's config folder unless AWO_API_TOKEN is set). */
+  token: string;
   /** supertest against the in-process app: `app.http().get('/api/agent-work-orders/settings')`. */
   http(): ReturnType<typeof request>;
   close(): Promise<void>;
@@ -42,6 +46,7 @@ export async function createApiTestApp(env: NodeJS.ProcessEnv): Promise<ApiTestA
   await app.init();
   return {
     config,
+    token: app.get<ApiAuth>(API_AUTH).token,
     http: () => request(app.getHttpServer()),
     close: async () => {
       await app.close();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,11 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
+/** The settings that pick a program or a credential need the API token, also on loopback. */
+function asAdmin<T extends { set(name: string, value: string): T }>(request: T): T {
+  return request.set('authorization', `Bearer ${api.token}`);
+}
+
 describe('settings routes', () => {
   it('shows each value with its source, and is not shadowed by the work-order routes', async () => {
     const response = await api.http().get(settingsPath).expect(200);
@@ -65,7 +70,7 @@ describe('settings routes', () => {
   });
 
   it('saves settings, masks the token in every answer, and clears a value with null', async () => {
-    const saved = await api.http().put(settingsPath).send({ github_token: testToken, max_concurrent: 3, claude_cli_model: 'opus' }).expect(200);
+    const saved = await asAdmin(api.http().put(settingsPath)).send({ github_token: testToken, max_concurrent: 3, claude_cli_model: 'opus' }).expect(200);
     const masked = `ghp_…${testToken.slice(-4)}`;
     expect(saved.body.github_token).toEqual({ value: masked, source: 'stored', env_variable: 'GITHUB_TOKEN', stored: true, error: null });
     expect(saved.body.max_concurrent).toMatchObject({ value: 3, source: 'stored' });
@@ -82,7 +87,7 @@ describe('settings routes', () => {
   });
 
   it('tests the GitHub connection against the forge: with the stored token, a given one, and none', async () => {
-    await api.http().put(settingsPath).send({ github_token: testToken }).expect(200);
+    await asAdmin(api.http().put(settingsPath)).send({ github_token: testToken }).expect(200);
     const valid = await api.http().post(`${settingsPath}/test-github`).expect(200);
     expect(valid.body).toEqual({
       ok: true,
@@ -103,7 +108,7 @@ describe('settings routes', () => {
     expect(invalid.body.error_message).toMatch(/401/);
     expect(invalid.text).not.toContain(wrongToken);
 
-    await api.http().put(settingsPath).send({ github_token: null }).expect(200);
+    await asAdmin(api.http().put(settingsPath)).send({ github_token: null }).expect(200);
     const none = await api.http().post(`${settingsPath}/test-github`).expect(200);
     expect(none.body).toMatchObject({ ok: false, api_reachable: true, token_configured: false, token_source: 'default', token: null, token_valid: null });
     expect(none.body.error_message).toMatch(/no GitHub token is configured/);
@@ -133,7 +138,7 @@ describe('settings routes', () => {
     expect(missing.body).toMatchObject({ ok: false, found: false, cli_path: 'claude', cli_path_source: 'default', version: null, model: 'haiku', model_source: 'env' });
     expect(missing.body.error_message).toMatch(/not found on PATH/);
 
-    await api.http().put(settingsPath).send({ claude_cli_path: claudeCliPath }).expect(200);
+    await asAdmin(api.http().put(settingsPath)).send({ claude_cli_path: claudeCliPath }).expect(200);
     const found = await api.http().post(`${settingsPath}/test-claude`).expect(200);
     expect(found.body).toMatchObject({ ok: true, found: true, cli_path: claudeCliPath, cli_path_source: 'stored', resolved_path: claudeCliPath, error_message: null });
     expect(found.body.version).toMatch(/\d+\.\d+\.\d+.*Claude Code/);
@@ -141,7 +146,13 @@ describe('settings routes', () => {
     const health = await api.http().get('/health');
     expect(health.body.dependencies.claude_cli).toMatchObject({ healthy: true, detail: expect.stringMatching(/Claude Code/) });
 
-    await api.http().put(settingsPath).send({ claude_cli_path: path.join(home, 'no-such-cli') }).expect(200);
+    // A path that is no executable file is refused; one that was saved and then vanished shows in the test and health.
+    const refused = await asAdmin(api.http().put(settingsPath)).send({ claude_cli_path: path.join(home, 'no-such-cli') }).expect(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'claude_cli_path', rule: 'executable' })]);
+    const vanishing = path.join(home, 'vanishing-claude');
+    await symlink(claudeCliPath, vanishing);
+    await asAdmin(api.http().put(settingsPath)).send({ claude_cli_path: vanishing }).expect(200);
+    await rm(vanishing);
     const gone = await api.http().post(`${settingsPath}/test-claude`).expect(200);
     expect(gone.body).toMatchObject({ ok: false, found: false });
     const degraded = await api.http().get('/health');

@@ -44,6 +44,9 @@ const badValues: Record<string, { value: string; problem: string }> = {
   AWO_RETENTION_DAYS: { value: 'seven', problem: 'not a number' },
   AWO_DATABASE_URL: { value: 'mysql://awo:Sup3rS3cretPw@db/awo', problem: 'not a postgres:// or postgresql:// URL' },
   AWO_SECRET_KEY: { value: 'too-short-key', problem: 'not 32 bytes' },
+  AWO_API_TOKEN: { value: 'short-token', problem: 'not 16-512 printable characters' },
+  AWO_ALLOWED_HOSTS: { value: 'awo.example.com,http://evil.example', problem: 'not a host name' },
+  AWO_CORS_ORIGINS: { value: 'https://archon.example.com/app', problem: 'not an origin' },
   LOG_LEVEL: { value: 'verbose', problem: 'not a log level' },
   LOG_FORMAT: { value: 'colour', problem: 'not a log format' },
 };
@@ -74,7 +77,7 @@ describe('configuration: one line per bad value', () => {
   });
 
   it('never shows a secret value, and masks a password in a URL', () => {
-    for (const variable of ['GITHUB_TOKEN', 'GH_TOKEN', 'AWO_SECRET_KEY']) {
+    for (const variable of ['GITHUB_TOKEN', 'GH_TOKEN', 'AWO_SECRET_KEY', 'AWO_API_TOKEN']) {
       const { message } = configError({ AWO_HOME: home, [variable]: badValues[variable]!.value });
       expect(message).toContain(`${variable}=(hidden)`);
       expect(message).not.toContain(badValues[variable]!.value.trim().split(/\s/)[0]);
@@ -94,6 +97,16 @@ describe('configuration: one line per bad value', () => {
     const { message } = configError({ AWO_HOME: home, AWO_PORT: 'x', LOG_LEVEL: 'loud', AWO_MAX_CONCURRENT: '0' });
     expect(message).not.toMatch(/[\r\n]/);
     expect(message).toMatch(/\(also invalid: (LOG_LEVEL, AWO_MAX_CONCURRENT|AWO_MAX_CONCURRENT, LOG_LEVEL)\)$/);
+  });
+
+  it('reads host and origin lists, comma-separated', () => {
+    expect(loadConfig({ AWO_HOME: home, AWO_ALLOWED_HOSTS: 'AWO.example.com, 10.0.0.5,', AWO_CORS_ORIGINS: 'http://localhost:3737,https://archon.example.com/' })).toMatchObject({
+      AWO_ALLOWED_HOSTS: ['awo.example.com', '10.0.0.5'],
+      AWO_CORS_ORIGINS: ['http://localhost:3737', 'https://archon.example.com'],
+    });
+    const defaults = loadConfig({ AWO_HOME: home });
+    expect(defaults).toMatchObject({ AWO_ALLOWED_HOSTS: [], AWO_CORS_ORIGINS: [] });
+    expect(defaults.AWO_API_TOKEN).toBeUndefined();
   });
 
   it('treats an empty value as unset, as `KEY=` lines in .env files mean', () => {
