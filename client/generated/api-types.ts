@@ -244,6 +244,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agent-work-orders/settings/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed which setting, when, from where (newest first); never a value */
+        get: operations["SettingsController_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agent-work-orders/settings/test-claude": {
         parameters: {
             query?: never;
@@ -273,6 +290,25 @@ export interface paths {
         /** Is the GitHub API reachable, is the token valid, whose is it (a given token, or the one in effect) */
         post: operations["SettingsController_testGitHub"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Does this API need the token, and does this request carry it (header or session cookie) */
+        get: operations["AuthController_session"];
+        put?: never;
+        /** Sign in with the API token: sets the awo_session cookie (HttpOnly, SameSite=Strict, Path=/) */
+        post: operations["AuthController_signIn"];
+        /** Sign out: clears the awo_session cookie */
+        delete: operations["AuthController_signOut"];
         options?: never;
         head?: never;
         patch?: never;
@@ -354,6 +390,12 @@ export interface components {
                 rule?: string;
             }[];
             status_code: number;
+        };
+        AuthSession: {
+            /** @description true when the API binds beyond loopback: every route but /health needs the token */
+            auth_required: boolean;
+            /** @description the request carried the token or a valid session cookie */
+            authenticated: boolean;
         };
         CancelAcknowledgement: {
             agent_work_order_id: string;
@@ -491,6 +533,24 @@ export interface components {
             max_concurrent: components["schemas"]["SettingView"];
             retention_days: components["schemas"]["SettingView"];
         };
+        SettingsAudit: {
+            entries: {
+                /** @enum {string} */
+                action: "set" | "cleared";
+                /**
+                 * @description the API token, a signed-in browser session, or an anonymous caller on loopback
+                 * @enum {string}
+                 */
+                actor: "token" | "session" | "anonymous";
+                /** @description ISO timestamp of the change */
+                at: string;
+                /** @description the setting changed; its value is never recorded */
+                field: string;
+                id: string;
+                remote_address: string | null;
+            }[];
+            total: number;
+        };
         SettingView: {
             env_variable: string;
             error: string | null;
@@ -499,6 +559,9 @@ export interface components {
             stored: boolean;
             /** @description the value in effect; the GitHub token masked (ghp_…abcd) */
             value: (string | number) | null;
+        };
+        SignInRequest: {
+            token: string;
         };
         StepHistory: {
             agent_work_order_id: string;
@@ -1160,12 +1223,41 @@ export interface operations {
                     "application/json": components["schemas"]["Settings"];
                 };
             };
-            /** @description a value breaks its rule; the errors name the field */
+            /** @description claude_cli_path or github_token sent without the API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a value breaks its rule (claude_cli_path: not an executable file); the errors name the field */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    SettingsController_audit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsAudit"];
+                };
             };
         };
     };
@@ -1210,6 +1302,72 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GitHubConnectionTest"];
                 };
+            };
+        };
+    };
+    AuthController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthSession"];
+                };
+            };
+        };
+    };
+    AuthController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description signed in; the cookie is set */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token is wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
