@@ -75,6 +75,8 @@ export const configSchema = z.object({
   GITHUB_SERVER_URL: httpUrl.default('https://github.com'),
   AWO_MAX_CONCURRENT: positiveInt.default(5),
   AWO_RETENTION_DAYS: positiveInt.default(7),
+  /** Fixed into each new work order's input: how long a refused push or pull request is retried before it fails. */
+  AWO_PUSH_RETRY_SECONDS: positiveInt.default(600),
   /** Set: settings and configured repositories live in PostgreSQL; unset: in a SQLite file under the config folder. */
   AWO_DATABASE_URL: z
     .string()

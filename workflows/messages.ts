@@ -17,3 +17,14 @@ export const stepHistoryQuery = defineQuery<StepHistory>('stepHistory');
 export const pendingPromptsQuery = defineQuery<PromptSignalPayload[]>('pendingPrompts');
 
 export const workOrderWorkflowName = 'agentWorkOrderWorkflow';
+
+/**
+ * Memo keys: what list and detail views read without a worker. `awo_work_order` is the AgentWorkOrder (no step
+ * history), upserted with every state change. `awo_steps` holds the StepHistory of a cancelled work order, whose
+ * cancellation cannot carry details (a completed one returns it, a failed one carries it as failure details).
+ */
+export const workOrderMemoKey = 'awo_work_order';
+export const cancelledStepsMemoKey = 'awo_steps';
+
+/** What an ended work order hands over: its result, its failure's details, or (cancelled) the memo. */
+export type EndedWorkOrder = AgentWorkOrder & { steps: StepHistory['steps'] };

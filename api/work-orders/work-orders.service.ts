@@ -54,6 +54,7 @@ export class WorkOrdersService {
           agentWorkOrderId: newAgentWorkOrderId(),
           createdAt: new Date().toISOString(),
           agentTimeoutSeconds,
+          pushRetrySeconds: this.config.AWO_PUSH_RETRY_SECONDS,
         }),
       );
       try {

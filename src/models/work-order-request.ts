@@ -96,7 +96,7 @@ export function requestedSteps(request: CreateWorkOrderRequest): WorkOrderInput[
 /** The workflow input for a validated request; the limits are fixed now so a replay never sees a changed setting. */
 export function toWorkOrderInput(
   request: CreateWorkOrderRequest,
-  context: { agentWorkOrderId: string; createdAt: string; agentTimeoutSeconds: number },
+  context: { agentWorkOrderId: string; createdAt: string; agentTimeoutSeconds: number; pushRetrySeconds: number },
 ): WorkOrderInput {
   return {
     agentWorkOrderId: context.agentWorkOrderId,
@@ -109,6 +109,7 @@ export function toWorkOrderInput(
     createdAt: context.createdAt,
     agentTimeoutSeconds: context.agentTimeoutSeconds,
     heartbeatTimeoutSeconds: 30,
+    pushRetrySeconds: context.pushRetrySeconds,
   };
 }
 

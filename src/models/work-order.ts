@@ -21,7 +21,8 @@ export type StepName = z.infer<typeof stepNameSchema>;
 export const defaultSelectedCommands: WorkOrderStep[] = ['create-branch', 'planning', 'execute', 'commit', 'create-pr'];
 
 export const workflowTypePresets = {
-  agent_workflow_plan: ['create-branch', 'planning'],
+  // Like the spec's plan workflow: the plan is committed and proposed as a pull request.
+  agent_workflow_plan: ['create-branch', 'planning', 'commit', 'create-pr'],
   agent_workflow_full: defaultSelectedCommands,
 } as const satisfies Record<string, readonly WorkOrderStep[]>;
 export const workflowTypeSchema = z.enum(Object.keys(workflowTypePresets) as [keyof typeof workflowTypePresets], {
@@ -58,6 +59,10 @@ export const workOrderInputSchema = z.object({
   /** Limits fixed when the work order starts, so a replayed history never sees a changed setting. */
   agentTimeoutSeconds: z.number().int().positive().default(3600),
   heartbeatTimeoutSeconds: z.number().int().positive().default(30),
+  /** How long sandbox work waits for its worker host to poll before the work order fails (absent: 15 minutes). */
+  hostPickupTimeoutSeconds: z.number().int().positive().optional(),
+  /** How long pushing the branch and opening the pull request are retried with backoff (absent: 10 minutes). */
+  pushRetrySeconds: z.number().int().positive().optional(),
 });
 export type WorkOrderInput = z.infer<typeof workOrderInputSchema>;
 

@@ -1,5 +1,5 @@
 import type { AgentWorkOrder } from '../../src/models/work-order.js';
-import { createBranchRule, gate, planningRule } from '../utils/scripted-steps.js';
+import { commitRule, createBranchRule, gate, planningRule } from '../utils/scripted-steps.js';
 import { waitFor, WorkOrderHarness } from '../utils/work-order-harness.js';
 import { ApiClient } from './http-client.js';
 import { type ServiceProcess, spawnService } from './service-process.js';
@@ -28,7 +28,7 @@ describe('API restarted while a work order runs', () => {
 
   it('reports the running work order and then its final result from a new API process', async () => {
     const hold = gate();
-    harness.model.setRules([createBranchRule('feat/survivor'), planningRule('PRPs/plan.md', { holdUntil: hold.promise })]);
+    harness.model.setRules([createBranchRule('feat/survivor'), planningRule('PRPs/plan.md', { holdUntil: hold.promise }), commitRule('docs: plan the feature')]);
     const repository = await harness.createRepository('restarted');
 
     const first = await spawnService(harness, 'api');
@@ -58,11 +58,17 @@ describe('API restarted while a work order runs', () => {
       const answer = await api.get<AgentWorkOrder>(`${prefix}/${id}`);
       return answer.body.status === 'running' ? null : answer.body;
     }, 'the work order to finish', 120_000);
-    expect(finished).toMatchObject({ status: 'completed', current_phase: 'finished', git_branch_name: 'feat/survivor', selected_commands: ['create-branch', 'planning'] });
+    // The plan preset commits the plan and proposes it as a pull request, like the spec's plan workflow.
+    expect(finished).toMatchObject({ status: 'completed', current_phase: 'pr_created', git_branch_name: 'feat/survivor', selected_commands: ['create-branch', 'planning', 'commit', 'create-pr'] });
     const steps = await api.get<{ steps: { step: string; success: boolean }[] }>(`${prefix}/${id}/steps`);
     expect(steps.body.steps.map((step) => [step.step, step.success])).toEqual([
       ['create-branch', true],
       ['planning', true],
+      ['commit', true],
+      ['create-pr', true],
     ]);
+    const commits = await harness.forge.branchCommits('acme', 'restarted', 'feat/survivor', 'main');
+    expect(commits.map((commit) => commit.subject)).toEqual(['docs: plan the feature']);
+    expect(harness.forge.pullRequests('acme', 'restarted')).toHaveLength(1);
   });
 });

@@ -367,7 +367,7 @@ describe('agent work orders API, end to end', () => {
     const id = created.body.agent_work_order_id;
     // Earlier tests also planned: the held request in flight is this work order's.
     await waitFor(() => harness.model.activeRequests > 0, 'the planning step to reach the model');
-    expect((await api.get<AgentWorkOrder>(`${prefix}/${id}`)).body).toMatchObject({ status: 'running', selected_commands: ['create-branch', 'planning'], current_step: 'planning' });
+    expect((await api.get<AgentWorkOrder>(`${prefix}/${id}`)).body).toMatchObject({ status: 'running', selected_commands: ['create-branch', 'planning', 'commit', 'create-pr'], current_step: 'planning' });
 
     const cancelled = await api.post<{ agent_work_order_id: string; status: string }>(`${prefix}/${id}/cancel`);
     expect(cancelled.status).toBe(202);

@@ -1,0 +1,29 @@
+import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import type { WorkOrderInput } from '../src/models/work-order.js';
+import { admissionGrantedSignal, admissionReleaseSignal } from './admission-messages.js';
+import { sharedActivities } from './work-order-activities.js';
+
+/** This work order's place at the admission controller: asked for, waited on, and given back on every ending. */
+export class AdmissionSlot {
+  private granted = false;
+  private controllerId: string | null = null;
+
+  constructor() {
+    setHandler(admissionGrantedSignal, () => {
+      this.granted = true;
+    });
+  }
+
+  async acquire(input: WorkOrderInput): Promise<void> {
+    ({ controllerId: this.controllerId } = await sharedActivities.requestAdmission({ agentWorkOrderId: input.agentWorkOrderId, submittedAt: input.createdAt }));
+    await condition(() => this.granted);
+  }
+
+  /** Also when the slot was never granted, so the work order leaves the line. Call in a non-cancellable scope. */
+  async release(input: WorkOrderInput): Promise<void> {
+    if (!this.controllerId) return;
+    await getExternalWorkflowHandle(this.controllerId)
+      .signal(admissionReleaseSignal, { agentWorkOrderId: input.agentWorkOrderId })
+      .catch(() => undefined);
+  }
+}
