@@ -5,6 +5,7 @@ import type { AppConfig } from '../../src/config.js';
 import type { DependencyHealth, HealthReport } from '../../src/models/health-report.js';
 import type { SettingsReader } from '../../src/settings/settings-service.js';
 import { APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT } from '../core/api-tokens.js';
+import { agentIsolationHealth, homeHealth } from './worker-host-health.js';
 import { SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
 
 
@@ -29,13 +30,14 @@ export class HealthService {
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [temporalHealth, worker, claudeCli, git] = await Promise.all([
+    const [temporalHealth, { worker, pollerIdentities }, claudeCli, git, home] = await Promise.all([
       this.checkTemporal(),
       this.checkWorker(),
       this.claudeCliPath().then((cliPath) => this.checkCli(cliPath)),
       this.checkCli('git'),
+      homeHealth(this.config),
     ]);
-    const dependencies = { temporal: temporalHealth, worker, claude_cli: claudeCli, git };
+    const dependencies = { temporal: temporalHealth, worker, claude_cli: claudeCli, git, home, agent_isolation: agentIsolationHealth(pollerIdentities) };
     const reasons = Object.entries(dependencies)
       .filter(([, health]) => !health.healthy)
       .map(([name, health]) => `${name}: ${health.detail}`);
@@ -61,7 +63,8 @@ export class HealthService {
     }
   }
 
-  private async checkWorker(): Promise<DependencyHealth> {
+  /** Also the identities of the live pollers, which say who each worker runs its agents as. */
+  private async checkWorker(): Promise<{ worker: DependencyHealth; pollerIdentities: string[] }> {
     const queue = this.config.AWO_TASK_QUEUE;
     try {
       const response = await this.client.withDeadline(Date.now() + checkTimeoutMs, () =>
@@ -76,11 +79,13 @@ export class HealthService {
         const seconds = Number(poller.lastAccessTime?.seconds ?? 0);
         return now - seconds * 1000 < pollerFreshMs;
       });
-      return fresh.length > 0
-        ? { healthy: true, detail: `${fresh.length} poller(s) on task queue ${queue}` }
-        : { healthy: false, detail: `no worker is polling task queue ${queue}; work orders will wait until one starts` };
+      const worker =
+        fresh.length > 0
+          ? { healthy: true, detail: `${fresh.length} poller(s) on task queue ${queue}` }
+          : { healthy: false, detail: `no worker is polling task queue ${queue}; work orders will wait until one starts` };
+      return { worker, pollerIdentities: fresh.map((poller) => poller.identity ?? '') };
     } catch (error) {
-      return { healthy: false, detail: `task queue ${queue} could not be described: ${firstLine(error)}` };
+      return { worker: { healthy: false, detail: `task queue ${queue} could not be described: ${firstLine(error)}` }, pollerIdentities: [] };
     }
   }
 

@@ -1,4 +1,5 @@
 import { chmod, chown, mkdir, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { AppConfig } from '../config.js';
@@ -160,4 +161,22 @@ export function environmentFor(identity: AgentIdentity, env: Record<string, stri
 /** The process options that make a child run as the agent. */
 export function spawnIdentity(identity: AgentIdentity): { uid?: number; gid?: number } {
   return identity.isolated ? { uid: identity.uid, gid: identity.gid } : {};
+}
+
+const agentUserMarker = ' agent-user=';
+
+/**
+ * The worker's Temporal identity carries who its agents run as, so /health (possibly on another host) can tell from
+ * the task queue's pollers whether any worker hands its agents the worker's own privileges.
+ */
+export function workerIdentity(identity: AgentIdentity): string {
+  return `${process.pid}@${os.hostname()}${agentUserMarker}${identity.isolated ? identity.user : '-'}`;
+}
+
+/** The agent user a poller identity names: null for '-' (the worker's own user), undefined when it names none. */
+export function agentUserOf(pollerIdentity: string): string | null | undefined {
+  const at = pollerIdentity.lastIndexOf(agentUserMarker);
+  if (at < 0) return undefined;
+  const user = pollerIdentity.slice(at + agentUserMarker.length);
+  return user === '-' ? null : user;
 }

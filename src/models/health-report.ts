@@ -12,7 +12,16 @@ export const healthReportSchema = z
     status: z.enum(['healthy', 'degraded']),
     service: z.string(),
     version: z.string(),
-    dependencies: z.object({ temporal: dependencyHealthSchema, worker: dependencyHealthSchema, claude_cli: dependencyHealthSchema, git: dependencyHealthSchema }),
+    dependencies: z.object({
+      temporal: dependencyHealthSchema,
+      worker: dependencyHealthSchema,
+      claude_cli: dependencyHealthSchema,
+      git: dependencyHealthSchema,
+      /** The data folders of this host can be written (a read-only mount fails every work order). */
+      home: dependencyHealthSchema,
+      /** Whether the polling workers run their agents as a user of their own, unable to read the workers' secrets. */
+      agent_isolation: dependencyHealthSchema,
+    }),
     /** One line per unhealthy dependency; empty when healthy. */
     reasons: z.array(z.string()),
   })

@@ -3,7 +3,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import { createActivities } from '../../activities/create-activities.js';
 import { createRetentionActivities } from '../../activities/retention.activities.js';
-import { prepareAgentIdentity } from '../../src/agent/agent-identity.js';
+import { prepareAgentIdentity, workerIdentity } from '../../src/agent/agent-identity.js';
 import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { openWorkerLogStore } from '../../src/logs/open-log-store.js';
@@ -48,7 +48,7 @@ export async function createWorkOrderWorkers(options: {
     ...createAdmissionActivities({ client, sharedTaskQueue, maxConcurrent: () => settings.maxConcurrent(), isWorkOrderOpen: workOrderOpenProbe(client) }),
   };
   const workflowBundle = await workOrderWorkflowBundle();
-  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities };
+  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, identity: workerIdentity(agentIdentity) };
   const shared = await Worker.create({ ...common, taskQueue: sharedTaskQueue, workflowBundle });
   const host = await Worker.create({
     ...common,

@@ -64,7 +64,7 @@ describe('agent work orders API, end to end', () => {
     expect(health.body.reasons).toEqual([]);
     expect(health.body.status).toBe('healthy');
     expect(health.body.service).toBe('agent-work-orders');
-    expect(Object.keys(health.body.dependencies).sort()).toEqual(['claude_cli', 'git', 'temporal', 'worker']);
+    expect(Object.keys(health.body.dependencies).sort()).toEqual(['agent_isolation', 'claude_cli', 'git', 'home', 'temporal', 'worker']);
     expect(health.body.dependencies.claude_cli!.detail).toMatch(/\d+\.\d+/);
     expect(health.body.dependencies.worker!.detail).toContain(harness.taskQueue);
     expect(service.output()).toMatch(/API: http:\/\/127\.0\.0\.1:\d+\/api\/agent-work-orders/);
