@@ -463,11 +463,19 @@ export interface components {
         };
         HealthReport: {
             dependencies: {
+                agent_isolation: {
+                    detail: string;
+                    healthy: boolean;
+                };
                 claude_cli: {
                     detail: string;
                     healthy: boolean;
                 };
                 git: {
+                    detail: string;
+                    healthy: boolean;
+                };
+                home: {
                     detail: string;
                     healthy: boolean;
                 };
