@@ -1,64 +1,42 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Client, WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
-import type { AppConfig } from '../../src/config.js';
+import { Injectable } from '@nestjs/common';
 import {
   type AgentWorkOrder,
   endedStatuses,
   type GitProgress,
+  type StepHistory,
   type StepName,
-  type StepRecord,
   type WorkOrderPhase,
   type WorkOrderStatus,
-  workOrderInputSchema,
   workOrderPhaseNames,
   workOrderStatusNames,
 } from '../../src/models/work-order.js';
 import { initialWorkOrderState } from '../../src/models/work-order-initial-state.js';
-import { gitProgressQuery, pendingPromptsQuery, type PromptSignalPayload, type StepHistory, stepHistoryQuery, workOrderStateQuery, workOrderWorkflowName } from '../../workflows/messages.js';
+import { queuePositionOf } from '../../temporal/client/admission-queue-reader.js';
+import { isOpenExecution } from '../../temporal/client/work-order-status.js';
+import {
+  cancelledStepsMemoKey,
+  gitProgressQuery,
+  pendingPromptsQuery,
+  type PromptSignalPayload,
+  stepHistoryQuery,
+  workOrderMemoKey,
+  workOrderStateQuery,
+} from '../../workflows/messages.js';
 import { awoPhaseKey, awoStatusKey, awoStepKey } from '../../workflows/search-attributes.js';
-import { WorkOrderNotFoundError } from '../core/api-errors.js';
-import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/api-tokens.js';
-import { queuePositionOf, readAdmissionQueue } from '../../temporal/client/admission-queue-reader.js';
-import { isDeadline, isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
-
-/** What both describe() and a visibility list give about an execution. */
-export type ExecutionSummary = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'taskQueue' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes'>;
-
-/** A query goes to a worker; when none answers in this time, the reader falls back to what the server itself knows. */
-const queryDeadlineMs = 5_000;
-
-/** What a finished work order keeps beside its artifacts: the final state plus the step history (see cleanup). */
-type FinalMetadata = AgentWorkOrder & { steps?: StepRecord[] };
+import { type ExecutionSummary, WorkOrderGateway } from './work-order-gateway.js';
 
 /**
- * Reads work orders from Temporal, the only source of truth: a running one answers its queries; a completed one has
- * its final state as the workflow result; a failed or cancelled one left its final state in metadata.json at cleanup
- * (and answers queries while a worker replays it). With no worker at all, the start input and the search attributes
+ * Reads work orders from Temporal, the only source of truth (never a worker's disk): a running one answers its
+ * queries; a closed one left its final state and steps as its result or failure details; the list reads the memo and
+ * search attributes visibility returns. With no worker and nothing recorded, the start input and the search attributes
  * still tell what the work order is and how far it got.
  */
 @Injectable()
 export class WorkOrderStateReader {
-  constructor(
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly gateway: WorkOrderGateway) {}
 
-  /** The execution of one of OUR work orders (right workflow type, our task queue), or WorkOrderNotFoundError. */
-  async describe(agentWorkOrderId: string): Promise<ExecutionSummary> {
-    try {
-      const description = await this.client.workflow.getHandle(agentWorkOrderId).describe();
-      if (description.type !== workOrderWorkflowName || description.taskQueue !== this.config.AWO_TASK_QUEUE) {
-        throw new WorkOrderNotFoundError(agentWorkOrderId);
-      }
-      return description;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError || (error as { name?: string }).name === 'WorkflowNotFoundError') throw new WorkOrderNotFoundError(agentWorkOrderId);
-      if (isTemporalUnavailable(error)) throw temporalUnavailable(error);
-      throw error;
-    }
+  describe(agentWorkOrderId: string): Promise<ExecutionSummary> {
+    return this.gateway.describe(agentWorkOrderId);
   }
 
   async state(agentWorkOrderId: string): Promise<AgentWorkOrder> {
@@ -66,35 +44,43 @@ export class WorkOrderStateReader {
     return state!;
   }
 
+  /** One page of the list: the memo each row carries, so a page costs one visibility call (plus the admission line). */
+  async list(filter: { status?: WorkOrderStatus; limit: number }): Promise<AgentWorkOrder[]> {
+    const executions = await this.gateway.list(filter);
+    // Rows whose memo is not current (histories from before the workflow kept it) are the only ones read one by one.
+    const states = await Promise.all(executions.map((execution) => this.fromMemo(execution, { current: true }) ?? this.stateOf(execution)));
+    return this.withQueuePositions(states);
+  }
+
   /** Pending work orders wait for an admission slot: their place in line comes from the admission controller. */
   async withQueuePositions(states: AgentWorkOrder[]): Promise<AgentWorkOrder[]> {
     if (!states.some((state) => state.status === 'pending')) return states;
-    const queue = await this.withDeadline(() => readAdmissionQueue(this.client, this.config.AWO_TASK_QUEUE));
+    const queue = await this.gateway.admissionQueue();
     if (!queue) return states;
     return states.map((state) => (state.status === 'pending' ? { ...state, queue_position: queuePositionOf(queue, state.agent_work_order_id) } : state));
   }
 
   /** The state of an execution already described or listed. */
   async stateOf(execution: ExecutionSummary): Promise<AgentWorkOrder> {
-    const handle = this.client.workflow.getHandle(execution.workflowId, execution.runId);
     let state: AgentWorkOrder | undefined;
-    if (execution.status.name === 'RUNNING') {
-      state = await this.query(handle, workOrderStateQuery.name);
-    } else if (execution.status.name === 'COMPLETED') {
-      state = await this.withDeadline(() => handle.result() as Promise<AgentWorkOrder>);
+    if (isOpenExecution(execution)) {
+      state = (await this.gateway.query(execution, workOrderStateQuery)) ?? this.fromMemo(execution);
     } else {
-      state = (await this.finalMetadata(execution.workflowId)) ?? (await this.query(handle, workOrderStateQuery.name));
+      const record = await this.gateway.finalRecord(execution);
+      if (record) {
+        const { steps: _steps, ...withoutSteps } = record;
+        state = withoutSteps;
+      } else {
+        state = this.fromMemo(execution) ?? (await this.gateway.query(execution, workOrderStateQuery));
+      }
     }
-    if (state) {
-      const { steps: _steps, ...withoutSteps } = state as FinalMetadata;
-      return reconcileWithExecution(withoutSteps, execution);
-    }
-    return this.fromStartInput(execution);
+    return reconcileWithExecution(state ?? (await this.fromStartInput(execution)), execution);
   }
 
   async gitProgress(agentWorkOrderId: string): Promise<GitProgress> {
     const execution = await this.describe(agentWorkOrderId);
-    const progress = await this.query<GitProgress>(this.client.workflow.getHandle(agentWorkOrderId), gitProgressQuery.name);
+    // The latest commit message is only in the workflow's own state: a closed one answers while a worker replays it.
+    const progress = await this.gateway.query(execution, gitProgressQuery);
     if (progress) return progress;
     const state = await this.stateOf(execution);
     return {
@@ -109,64 +95,56 @@ export class WorkOrderStateReader {
 
   async steps(agentWorkOrderId: string): Promise<StepHistory> {
     const execution = await this.describe(agentWorkOrderId);
-    const history = await this.query<StepHistory>(this.client.workflow.getHandle(agentWorkOrderId), stepHistoryQuery.name);
-    if (history) return history;
-    const metadata = execution.status.name === 'RUNNING' ? undefined : await this.finalMetadata(agentWorkOrderId);
-    return { agent_work_order_id: agentWorkOrderId, steps: metadata?.steps ?? [] };
+    if (!isOpenExecution(execution)) {
+      // Completed and failed runs carry their steps in the result or failure; a cancelled one in the memo.
+      const steps = (await this.gateway.finalRecord(execution))?.steps ?? cancelledSteps(execution);
+      if (steps) return { agent_work_order_id: agentWorkOrderId, steps };
+    }
+    // Open, or closed before the workflow recorded its steps: a worker replays the history to answer.
+    const history = await this.gateway.query(execution, stepHistoryQuery);
+    return history ?? { agent_work_order_id: agentWorkOrderId, steps: [] };
   }
 
   /** The prompts waiting for their turn, or undefined when no worker answered. */
-  pendingPrompts(agentWorkOrderId: string): Promise<PromptSignalPayload[] | undefined> {
-    return this.query(this.client.workflow.getHandle(agentWorkOrderId), pendingPromptsQuery.name);
+  pendingPrompts(execution: ExecutionSummary): Promise<PromptSignalPayload[] | undefined> {
+    return this.gateway.query(execution, pendingPromptsQuery);
   }
 
-  private async query<T>(handle: WorkflowHandle, queryName: string): Promise<T | undefined> {
-    return this.withDeadline(() => handle.query<T>(queryName));
-  }
-
-  /** undefined when the call failed or took too long: every caller has a fallback. */
-  private async withDeadline<T>(call: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await this.client.withDeadline(Date.now() + queryDeadlineMs, call);
-    } catch (error) {
-      if (isTemporalUnavailable(error) && !isDeadline(error)) throw temporalUnavailable(error);
-      return undefined;
-    }
-  }
-
-  private async finalMetadata(agentWorkOrderId: string): Promise<FinalMetadata | undefined> {
-    try {
-      const text = await readFile(path.join(this.config.workOrderDir, agentWorkOrderId, 'metadata.json'), 'utf8');
-      const metadata = JSON.parse(text) as FinalMetadata;
-      return metadata.agent_work_order_id === agentWorkOrderId ? metadata : undefined;
-    } catch {
-      // Not written yet, written on another host, or removed by retention: the other sources answer.
-      return undefined;
-    }
+  /**
+   * The memo the workflow keeps, with the search attributes it sets in the same workflow task laid over it (a memo
+   * written only at start still shows the current status, phase and step). `current`: only a memo upserted with the
+   * search attributes, i.e. one whose status is the one the search attributes hold.
+   */
+  private fromMemo(execution: ExecutionSummary, options: { current?: boolean } = {}): AgentWorkOrder | undefined {
+    const memo = execution.memo?.[workOrderMemoKey] as AgentWorkOrder | undefined;
+    if (typeof memo !== 'object' || memo === null || memo.agent_work_order_id !== execution.workflowId) return undefined;
+    const attributeStatus = asStatus(execution.typedSearchAttributes.get(awoStatusKey));
+    if (options.current && attributeStatus !== undefined && attributeStatus !== memo.status) return undefined;
+    return reconcileWithExecution(withSearchAttributes(memo, execution), execution);
   }
 
   /** The least a work order is known by without a worker: its start input and the search attributes it last set. */
   private async fromStartInput(execution: ExecutionSummary): Promise<AgentWorkOrder> {
-    const response = await this.client.workflowService.getWorkflowExecutionHistory({
-      namespace: this.config.TEMPORAL_NAMESPACE,
-      execution: { workflowId: execution.workflowId, runId: execution.runId },
-      maximumPageSize: 1,
-    });
-    const payload = response.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    const input = workOrderInputSchema.safeParse(payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
-    if (!input.success) throw new Error(`work order ${execution.workflowId} has no readable start input`);
-    const attributes = execution.typedSearchAttributes;
-    const phase = attributes.get(awoPhaseKey);
-    const step = attributes.get(awoStepKey);
-    const state: AgentWorkOrder = {
-      ...initialWorkOrderState(input.data),
-      status: asStatus(attributes.get(awoStatusKey)) ?? 'pending',
-      current_phase: (workOrderPhaseNames as readonly string[]).includes(phase ?? '') ? (phase as WorkOrderPhase) : null,
-      current_step: step && step !== 'none' ? (step as StepName) : null,
-      updated_at: (execution.closeTime ?? execution.startTime).toISOString(),
-    };
-    return reconcileWithExecution(state, execution);
+    const state = initialWorkOrderState(await this.gateway.startInput(execution));
+    return { ...withSearchAttributes(state, execution), updated_at: (execution.closeTime ?? execution.startTime).toISOString() };
   }
+}
+
+function cancelledSteps(execution: ExecutionSummary): StepHistory['steps'] | undefined {
+  const memo = execution.memo?.[cancelledStepsMemoKey] as Partial<StepHistory> | undefined;
+  return memo?.agent_work_order_id === execution.workflowId && Array.isArray(memo.steps) ? memo.steps : undefined;
+}
+
+function withSearchAttributes(state: AgentWorkOrder, execution: ExecutionSummary): AgentWorkOrder {
+  const attributes = execution.typedSearchAttributes;
+  const phase = attributes.get(awoPhaseKey);
+  const step = attributes.get(awoStepKey);
+  return {
+    ...state,
+    status: asStatus(attributes.get(awoStatusKey)) ?? state.status,
+    current_phase: (workOrderPhaseNames as readonly string[]).includes(phase ?? '') ? (phase as WorkOrderPhase) : phase === 'none' ? null : state.current_phase,
+    current_step: step === undefined ? state.current_step : step !== 'none' ? (step as StepName) : null,
+  };
 }
 
 /**
@@ -176,7 +154,7 @@ export class WorkOrderStateReader {
 function reconcileWithExecution(recorded: AgentWorkOrder, execution: ExecutionSummary): AgentWorkOrder {
   // Work orders started before `workflow_type` was recorded have none.
   const state = { ...recorded, workflow_type: recorded.workflow_type ?? null };
-  if (execution.status.name === 'RUNNING' || endedStatuses.includes(state.status)) return state;
+  if (isOpenExecution(execution) || endedStatuses.includes(state.status)) return state;
   const status = executionStatus(execution);
   const reason = execution.status.name === 'TERMINATED' ? 'terminated' : execution.status.name === 'TIMED_OUT' ? 'timed out' : null;
   return { ...state, status, error_message: state.error_message ?? (reason ? `the workflow was ${reason}` : null) };
@@ -199,4 +177,3 @@ export function executionStatus(execution: Pick<ExecutionSummary, 'status'>): Wo
 function asStatus(value: string | undefined): WorkOrderStatus | undefined {
   return (workOrderStatusNames as readonly string[]).includes(value ?? '') ? (value as WorkOrderStatus) : undefined;
 }
-

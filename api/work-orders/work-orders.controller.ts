@@ -17,6 +17,7 @@ import {
 import { apiErrorSchema } from '../../src/models/api-error.js';
 import { type AgentWorkOrder, agentWorkOrderSchema, type GitProgress, gitProgressSchema, type StepHistory, stepHistorySchema } from '../../src/models/work-order.js';
 import { openApiSchema } from '../core/openapi.js';
+import { RequestValidationError } from '../core/api-errors.js';
 import { CreateWorkOrderBodyPipe } from './create-work-order.pipe.js';
 import {
   agentWorkOrderListSchema,
@@ -120,8 +121,11 @@ export class WorkOrdersController {
   @ApiResponse({ status: 202, standardSchema: promptAcknowledgementSchema })
   @errorResponse(404, 'no such work order')
   @errorResponse(409, 'the work order has ended')
-  @errorResponse(422, 'empty or too long prompt')
+  @errorResponse(422, 'empty or too long prompt, or a body agent_work_order_id other than the path id')
   prompt(@Param('agent_work_order_id', idParam) agentWorkOrderId: string, @Body({ schema: promptRequestSchema }) body: PromptRequest): Promise<PromptAcknowledgement> {
+    if (body.agent_work_order_id !== undefined && body.agent_work_order_id !== agentWorkOrderId) {
+      throw new RequestValidationError([{ field: 'agent_work_order_id', message: `must equal the work order id in the path (${agentWorkOrderId})`, rule: 'matches_path' }]);
+    }
     return this.workOrders.prompt(agentWorkOrderId, body.prompt_text);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { defaultLogStreamTimings, LOG_STREAM_TIMINGS, WorkOrderLogStreamService } from './work-order-log-stream.service.js';
 import { WorkOrderLogsService } from './work-order-logs.service.js';
+import { WorkOrderGateway } from './work-order-gateway.js';
 import { WorkOrderStateReader } from './work-order-state.reader.js';
 import { WorkOrdersController } from './work-orders.controller.js';
 import { WorkOrdersService } from './work-orders.service.js';
@@ -9,6 +10,7 @@ import { WorkOrdersService } from './work-orders.service.js';
   controllers: [WorkOrdersController],
   providers: [
     WorkOrdersService,
+    WorkOrderGateway,
     WorkOrderStateReader,
     WorkOrderLogsService,
     WorkOrderLogStreamService,

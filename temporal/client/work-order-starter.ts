@@ -1,18 +1,20 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { AgentWorkOrder, WorkOrderInput } from '../../src/models/work-order.js';
-import { workOrderWorkflowName } from '../../workflows/messages.js';
+import { initialWorkOrderState } from '../../src/models/work-order-initial-state.js';
+import { workOrderMemoKey, workOrderWorkflowName } from '../../workflows/messages.js';
 import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from '../../workflows/search-attributes.js';
 
 /**
- * Starts one work order: the workflow id is the work order id, and its search attributes are set from the start so
- * the list shows it as pending before a worker picks it up.
+ * Starts one work order: the workflow id is the work order id, and its search attributes and memo are set from the
+ * start so the list shows it as pending before a worker picks it up (the workflow keeps both up to date).
  */
 export async function startWorkOrder(client: Client, taskQueue: string, input: WorkOrderInput): Promise<WorkflowHandle> {
   return client.workflow.start<(input: WorkOrderInput) => Promise<AgentWorkOrder>>(workOrderWorkflowName, {
     taskQueue,
     workflowId: input.agentWorkOrderId,
     args: [input],
+    memo: { [workOrderMemoKey]: initialWorkOrderState(input) },
     typedSearchAttributes: new TypedSearchAttributes([
       { key: awoStatusKey, value: 'pending' },
       { key: awoPhaseKey, value: 'none' },

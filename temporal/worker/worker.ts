@@ -7,9 +7,10 @@ import { prepareAgentIdentity, workerIdentity } from '../../src/agent/agent-iden
 import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { openWorkerLogStore } from '../../src/logs/open-log-store.js';
+import { workOrderOpenProbe } from '../client/work-order-status.js';
 import { createActivityDeps, lazySettingsReader } from './activity-wiring.js';
 import { ensureRetentionSchedule } from './retention-schedule.js';
-import { createRetentionDeps, workOrderOpenProbe } from './retention-wiring.js';
+import { createRetentionDeps } from './retention-wiring.js';
 import { hostTaskQueueName } from './task-queues.js';
 import { workOrderWorkflowBundle } from './workflow-bundle.js';
 

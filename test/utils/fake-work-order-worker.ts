@@ -10,7 +10,7 @@ import { hostTaskQueueName } from '../../temporal/worker/task-queues.js';
 import { workOrderWorkflowBundle } from '../../temporal/worker/workflow-bundle.js';
 import { installWorkerRuntime } from '../../temporal/worker/worker-runtime.js';
 import { createLogger } from '../../src/logger.js';
-import { workOrderOpenProbe } from '../../temporal/worker/retention-wiring.js';
+import { workOrderOpenProbe } from '../../temporal/client/work-order-status.js';
 import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
 import { connectTestClient, testTemporalAddress, uniqueTaskQueue } from './temporal-env.js';
 

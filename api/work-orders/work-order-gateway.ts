@@ -1,0 +1,157 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Client, type QueryDefinition, type SignalDefinition, type WorkflowExecutionInfo, WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter, TemporalFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { AppConfig } from '../../src/config.js';
+import { type AgentWorkOrder, type StepRecord, type WorkOrderInput, type WorkOrderStatus, workOrderInputSchema } from '../../src/models/work-order.js';
+import { readAdmissionQueue } from '../../temporal/client/admission-queue-reader.js';
+import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
+import type { AdmissionQueue } from '../../workflows/admission-messages.js';
+import { workOrderWorkflowName } from '../../workflows/messages.js';
+import { WorkOrderNotFoundError } from '../core/api-errors.js';
+import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/api-tokens.js';
+import { isDeadline, isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
+
+/** What both describe() and a visibility list give about an execution (the memo included). */
+export type ExecutionSummary = Pick<
+  WorkflowExecutionInfo,
+  'workflowId' | 'runId' | 'type' | 'taskQueue' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes' | 'memo'
+>;
+
+/** What a closed work order left as its result or failure details (EndedWorkOrder); older histories lack the steps. */
+export type FinalRecord = AgentWorkOrder & { steps?: StepRecord[] };
+
+/** A query goes to a worker; when none answers in this time, callers fall back to what the server itself knows. */
+const queryDeadlineMs = 5_000;
+
+/**
+ * Which executions a status filter means: the search attribute the workflow keeps, corrected by the server's own
+ * status for workflows that ended without writing theirs (terminated, timed out).
+ */
+const statusFilters: Record<WorkOrderStatus, string> = {
+  pending: `AwoStatus = 'pending' AND ExecutionStatus = 'Running'`,
+  running: `AwoStatus = 'running' AND ExecutionStatus = 'Running'`,
+  completed: `AwoStatus = 'completed'`,
+  failed: `(AwoStatus = 'failed' OR ExecutionStatus IN ('Failed', 'Terminated', 'TimedOut'))`,
+  cancelled: `(AwoStatus = 'cancelled' OR ExecutionStatus = 'Canceled')`,
+};
+
+/**
+ * The API's one door to Temporal: start, describe, list, query, signal, cancel, and the outcome of a closed run. Every
+ * call maps an unreachable server to a 503 and an unknown (or foreign) workflow to a 404.
+ */
+@Injectable()
+export class WorkOrderGateway {
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async start(input: WorkOrderInput): Promise<void> {
+    await this.call(() => startWorkOrder(this.client, this.config.AWO_TASK_QUEUE, input));
+  }
+
+  /** The execution of one of OUR work orders (right workflow type, our task queue), or WorkOrderNotFoundError. */
+  async describe(agentWorkOrderId: string): Promise<ExecutionSummary> {
+    const description = await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).describe(), agentWorkOrderId);
+    if (description.type !== workOrderWorkflowName || description.taskQueue !== this.config.AWO_TASK_QUEUE) throw new WorkOrderNotFoundError(agentWorkOrderId);
+    return description;
+  }
+
+  /**
+   * One page of work orders from visibility, in the server's order: open ones newest first, then closed ones most
+   * recently ended first (the dev server's SQLite visibility has no ORDER BY). One call whatever the total.
+   */
+  async list(filter: { status?: WorkOrderStatus; limit: number }): Promise<ExecutionSummary[]> {
+    const conditions = [`WorkflowType = '${workOrderWorkflowName}'`, `TaskQueue = '${this.config.AWO_TASK_QUEUE}'`];
+    if (filter.status) conditions.push(statusFilters[filter.status]);
+    return this.call(async () => {
+      const executions: ExecutionSummary[] = [];
+      for await (const execution of this.client.workflow.list({ query: conditions.join(' AND '), pageSize: filter.limit })) {
+        executions.push(execution);
+        if (executions.length >= filter.limit) break;
+      }
+      return executions;
+    });
+  }
+
+  /** A query's answer, or undefined when no worker answered in time: every caller has a fallback. */
+  query<T>(execution: Pick<ExecutionSummary, 'workflowId' | 'runId'>, query: QueryDefinition<T>): Promise<T | undefined> {
+    return this.withDeadline(() => this.client.workflow.getHandle(execution.workflowId, execution.runId).query(query));
+  }
+
+  async signal<T>(agentWorkOrderId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void> {
+    await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).signal(signal, payload), agentWorkOrderId);
+  }
+
+  async cancel(agentWorkOrderId: string): Promise<void> {
+    await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).cancel(), agentWorkOrderId);
+  }
+
+  /** The admission line; null when nobody waits, undefined when the controller did not answer in time. */
+  admissionQueue(): Promise<AdmissionQueue | null | undefined> {
+    return this.withDeadline(() => readAdmissionQueue(this.client, this.config.AWO_TASK_QUEUE));
+  }
+
+  /**
+   * What a closed run recorded: a completed run's result, a failed or cancelled run's failure details. Undefined for
+   * runs that recorded nothing readable (terminated, timed out, or histories from before the workflow recorded it).
+   */
+  async finalRecord(execution: ExecutionSummary): Promise<FinalRecord | undefined> {
+    const handle = this.client.workflow.getHandle(execution.workflowId, execution.runId);
+    try {
+      return asFinalRecord(await this.client.withDeadline(Date.now() + queryDeadlineMs, () => handle.result()), execution.workflowId);
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) {
+        for (let cause: unknown = error.cause; cause instanceof TemporalFailure; cause = cause.cause) {
+          const details = (cause as { details?: unknown[] }).details;
+          const record = asFinalRecord(details?.[0], execution.workflowId);
+          if (record) return record;
+        }
+        return undefined;
+      }
+      if (isTemporalUnavailable(error) && !isDeadline(error)) throw temporalUnavailable(error);
+      return undefined;
+    }
+  }
+
+  /** The input the work order was started with: the first event of its history. */
+  async startInput(execution: ExecutionSummary): Promise<WorkOrderInput> {
+    const response = await this.call(() =>
+      this.client.workflowService.getWorkflowExecutionHistory({
+        namespace: this.config.TEMPORAL_NAMESPACE,
+        execution: { workflowId: execution.workflowId, runId: execution.runId },
+        maximumPageSize: 1,
+      }),
+    );
+    const payload = response.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    const input = workOrderInputSchema.safeParse(payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
+    if (!input.success) throw new Error(`work order ${execution.workflowId} has no readable start input`);
+    return input.data;
+  }
+
+  private async call<T>(operation: () => Promise<T>, agentWorkOrderId?: string): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (agentWorkOrderId && (error instanceof WorkflowNotFoundError || (error as { name?: string }).name === 'WorkflowNotFoundError')) {
+        throw new WorkOrderNotFoundError(agentWorkOrderId);
+      }
+      if (isTemporalUnavailable(error)) throw temporalUnavailable(error);
+      throw error;
+    }
+  }
+
+  private async withDeadline<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await this.client.withDeadline(Date.now() + queryDeadlineMs, call);
+    } catch (error) {
+      if (isTemporalUnavailable(error) && !isDeadline(error)) throw temporalUnavailable(error);
+      return undefined;
+    }
+  }
+}
+
+function asFinalRecord(value: unknown, agentWorkOrderId: string): FinalRecord | undefined {
+  const record = value as Partial<FinalRecord> | null | undefined;
+  return typeof record === 'object' && record !== null && record.agent_work_order_id === agentWorkOrderId ? (record as FinalRecord) : undefined;
+}
