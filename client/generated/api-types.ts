@@ -879,6 +879,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_work_order_id?: string;
                     prompt_text: string;
                 };
             };
@@ -910,7 +911,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description empty or too long prompt */
+            /** @description empty or too long prompt, or a body agent_work_order_id other than the path id */
             422: {
                 headers: {
                     [name: string]: unknown;

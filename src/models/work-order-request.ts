@@ -115,6 +115,8 @@ export function toWorkOrderInput(
 
 export const promptRequestSchema = z.strictObject(
   {
+    /** Archon's UI sends the work order's id in the body too; when present it must be the one in the path. */
+    agent_work_order_id: agentWorkOrderIdSchema.optional(),
     prompt_text: z
       .string({ message: 'must be a string' })
       .max(maxPromptLength, `must be at most ${maxPromptLength} characters`)

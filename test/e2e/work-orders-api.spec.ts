@@ -331,8 +331,13 @@ describe('agent work orders API, end to end', () => {
     const empty = await api.post<ErrorBody>(`${prefix}/${runningId}/prompt`, { prompt_text: '   ' });
     expect(empty.status).toBe(422);
     expect(empty.body.errors?.[0]?.field).toBe('prompt_text');
+    const otherId = await api.post<ErrorBody>(`${prefix}/${runningId}/prompt`, { agent_work_order_id: 'wo-0000abcd', prompt_text: 'hi' });
+    expect(otherId.status).toBe(422);
+    expect(otherId.body.errors?.[0]).toMatchObject({ field: 'agent_work_order_id', message: expect.stringContaining(runningId) });
 
+    // Archon's UI sends its own body shape: the id again beside the prompt.
     const acknowledged = await api.post<{ agent_work_order_id: string; prompt_id: string; queued_position: number; message: string }>(`${prefix}/${runningId}/prompt`, {
+      agent_work_order_id: runningId,
       prompt_text: 'Please also add a CHANGELOG entry zebra-42',
     });
     expect(acknowledged.status).toBe(202);
