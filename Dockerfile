@@ -29,7 +29,7 @@ RUN git config --system user.name "Agent Work Orders" \
 # A fixed uid, so files on the named volumes keep one owner across rebuilds.
 RUN groupadd --system --gid 10001 awo \
   && useradd --system --uid 10001 --gid awo --create-home --home-dir /home/awo --shell /usr/sbin/nologin awo \
-  && install -d -m 0700 -o awo -g awo /data /data/repositories /data/work-orders /data/config /data/temporal
+  && install -d -m 0700 -o awo -g awo /data /data/repositories /data/work-orders /data/config /data/temporal /data/hosts
 # Named volumes start as copies of these folders, so they are created owned by awo with mode 0700.
 
 WORKDIR /app

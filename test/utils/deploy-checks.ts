@@ -28,7 +28,10 @@ export interface ComposeFile {
 export const requiredServices = ['postgresql', 'temporal', 'temporal-ui', 'setup', 'api', 'worker'];
 /** The services built from this repository that read the service's configuration. */
 export const ownServices = ['setup', 'api', 'worker'];
-export const dataVolumes = ['repositories', 'work-orders', 'config'];
+/** Shared by the API and every worker. */
+export const sharedVolumes = ['config'];
+/** The workers' own folders: one volume, a subfolder per worker host, mounted by the workers alone. */
+export const workerHostsVolume = 'worker-hosts';
 
 /**
  * Names the compose file or .env.example may carry that are not in the config schema, and why: the agent's own
@@ -110,21 +113,22 @@ export function checkCompose(compose: ComposeFile, isConfigVariable: (name: stri
   if (worker?.container_name) problems.push('worker has a container_name, so --scale cannot start a second one');
   if (worker?.ports?.length) problems.push('worker publishes ports, so a second replica would collide on them');
 
-  for (const volume of [...dataVolumes, 'postgresql-data']) {
+  for (const volume of [...sharedVolumes, workerHostsVolume, 'postgresql-data']) {
     if (!compose.volumes || !(volume in compose.volumes)) problems.push(`named volume ${volume} is not declared`);
   }
-  const folderVariables: Record<string, string> = { repositories: 'AWO_REPOSITORY_DIR', 'work-orders': 'AWO_WORK_ORDER_DIR', config: 'AWO_CONFIG_DIR' };
   for (const name of ['api', 'worker']) {
     const service = services[name];
     if (!service) continue;
     const mounts = namedMounts(service);
-    for (const volume of dataVolumes) {
+    for (const volume of sharedVolumes) {
       const target = mounts[volume];
       if (!target) problems.push(`${name} does not mount the ${volume} volume`);
-      else if (environmentValue(service, folderVariables[volume]!) !== target) {
-        problems.push(`${name}: ${folderVariables[volume]} is not the ${volume} volume's mount point ${target}`);
-      }
+      else if (environmentValue(service, 'AWO_CONFIG_DIR') !== target) problems.push(`${name}: AWO_CONFIG_DIR is not the ${volume} volume's mount point ${target}`);
     }
+    const others = Object.keys(mounts).filter((volume) => !sharedVolumes.includes(volume) && volume !== workerHostsVolume);
+    if (others.length > 0) problems.push(`${name} mounts ${others.join(', ')}: sandboxes and mirrors belong to one worker host, not to a shared volume`);
+    if (name === 'api' && mounts[workerHostsVolume]) problems.push(`api mounts ${workerHostsVolume}: the API reads nothing from a worker's disk`);
+    if (name === 'worker') problems.push(...workerHostFolderProblems(service, mounts[workerHostsVolume]));
     const envFiles = [service.env_file ?? []].flat().map((entry) => (typeof entry === 'string' ? entry : entry.path));
     if (!envFiles.includes('.env')) problems.push(`${name} does not read .env`);
     if (!environmentValue(service, 'TEMPORAL_ADDRESS')) problems.push(`${name} does not name the compose Temporal server in TEMPORAL_ADDRESS`);
@@ -137,6 +141,22 @@ export function checkCompose(compose: ComposeFile, isConfigVariable: (name: stri
       }
     }
   }
+  return problems;
+}
+
+/**
+ * Each worker keeps its mirrors and work-order folders (sandboxes inside) in `<worker-hosts mount>/<host id>/`, which
+ * its command exports before starting the worker: two replicas never share a mirror, and retention (which scans these
+ * folders) touches only its own host's.
+ */
+function workerHostFolderProblems(worker: ComposeService, hostsTarget: string | undefined): string[] {
+  if (!hostsTarget) return [`worker does not mount the ${workerHostsVolume} volume`];
+  const command = [worker.command ?? []].flat().join(' ');
+  const problems: string[] = [];
+  for (const [variable, folder] of [['AWO_REPOSITORY_DIR', 'repositories'], ['AWO_WORK_ORDER_DIR', 'work-orders']] as const) {
+    if (!command.includes(`${variable}=${hostsTarget}/$$host/${folder}`)) problems.push(`worker: ${variable} is not ${hostsTarget}/<host id>/${folder}`);
+  }
+  if (!command.includes('export AWO_WORKER_HOST_ID=$$host')) problems.push('worker: the host id of the folders is not the one the worker runs as');
   return problems;
 }
 

@@ -64,10 +64,21 @@ describe('docker-compose.yml', () => {
     });
 
     it('an unmounted or undeclared data volume', () => {
-      expect(broken((compose) => (compose.services.api!.volumes = compose.services.api!.volumes!.filter((volume) => !String(volume).startsWith('work-orders:'))))).toContain(
-        'api does not mount the work-orders volume',
+      expect(broken((compose) => (compose.services.api!.volumes = compose.services.api!.volumes!.filter((volume) => !String(volume).startsWith('config:'))))).toContain(
+        'api does not mount the config volume',
       );
       expect(broken((compose) => delete compose.volumes!.config)).toContain('named volume config is not declared');
+    });
+
+    it('sandboxes or mirrors shared between worker hosts, or read by the API', () => {
+      expect(broken((compose) => compose.services.worker!.volumes!.push('repositories:/data/repositories'))).toContain(
+        'worker mounts repositories: sandboxes and mirrors belong to one worker host, not to a shared volume',
+      );
+      expect(broken((compose) => compose.services.api!.volumes!.push('worker-hosts:/data/hosts'))).toContain("api mounts worker-hosts: the API reads nothing from a worker's disk");
+      expect(broken((compose) => (compose.services.worker!.volumes = ['config:/data/config']))).toContain('worker does not mount the worker-hosts volume');
+      expect(broken((compose) => (compose.services.worker!.command = ['node', 'dist/entrypoints/worker-main.js']))).toEqual(
+        expect.arrayContaining(['worker: AWO_REPOSITORY_DIR is not /data/hosts/<host id>/repositories', 'worker: AWO_WORK_ORDER_DIR is not /data/hosts/<host id>/work-orders']),
+      );
     });
 
     it('a dependency that does not wait for readiness', () => {
@@ -114,7 +125,7 @@ describe('Dockerfile', () => {
   });
 
   it('creates the volume mount points the compose file uses, owned by the service user', () => {
-    const api = loadCompose().services.api!;
-    for (const target of Object.values(namedMounts(api))) expect(dockerfile).toMatch(new RegExp(`install -d -m 0700 -o awo -g awo[^\\n]*\\s${target}(\\s|$)`, 'm'));
+    const { api, worker } = loadCompose().services;
+    for (const target of [...Object.values(namedMounts(api!)), ...Object.values(namedMounts(worker!))]) expect(dockerfile).toMatch(new RegExp(`install -d -m 0700 -o awo -g awo[^\\n]*\\s${target}(\\s|$)`, 'm'));
   });
 });
