@@ -6,9 +6,8 @@
  *
  * BENCH_COUNT (default 20) work orders per measurement; BENCH_SANDBOXES (default git_worktree,git_branch).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { AgentWorkOrder, StepRecord } from '../src/models/work-order.js';
 import { bashTurn, type Rule, startModelServer, textTurn, writeTurn } from '../test/fixtures/model-server.js';
 import { startTestForge, type TestForge } from '../test/fixtures/test-forge.js';
+import { freePorts, median, percentile, waitForHealth } from './bench-helpers.js';
 
 // Compiled to dist-bench/bench/ (its own out dir, so test fixtures stay out of dist/); the service runs from dist/.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -148,43 +148,6 @@ async function runOne(baseUrl: string, forge: TestForge, name: string, sandboxTy
   const { steps } = (await (await fetch(`${baseUrl}${prefix}/${id}/steps`)).json()) as { steps: StepRecord[] };
   const agentSeconds = steps.filter((step) => step.agent_name === 'claude-code').reduce((sum, step) => sum + step.duration_seconds, 0);
   return { totalSeconds, agentSeconds };
-}
-
-async function waitForHealth(baseUrl: string, service: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (service.exitCode !== null) throw new Error(`the service exited with ${service.exitCode}:\n${output()}`);
-    try {
-      const health = (await (await fetch(`${baseUrl}/health`)).json()) as { status: string; reasons: string[] };
-      if (health.status === 'healthy') return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(500);
-  }
-  throw new Error(`the service did not become healthy:\n${output()}`);
-}
-
-async function freePorts(how: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: how }, () => new Promise<net.Server>((resolve) => {
-      const server = net.createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
-function median(values: number[]): number {
-  return percentile(values, 50);
-}
-
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function seconds(value: number): string {
