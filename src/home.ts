@@ -70,7 +70,11 @@ export async function prepareHome(layout: HomeFolders, logger?: Pick<Logger, 'wa
       result.tightened.push({ path: dir, from: octal(existing.mode), to: octal(mode) });
       continue;
     }
-    await access(dir, constants.R_OK | constants.W_OK | constants.X_OK).catch(() => {
+    await access(dir, constants.R_OK | constants.W_OK | constants.X_OK).catch((error: NodeJS.ErrnoException) => {
+      // A read-only mount is not a question of ownership: chown would not help (and fails there too).
+      if (error.code === 'EROFS') {
+        throw new ConfigError(`${label} is on a read-only file system; expected a folder on a writable one (remount it read-write or choose another folder)`, variable);
+      }
       throw new ConfigError(
         `${label} is not writable by this user (uid ${uid}, folder owned by uid ${existing.uid}); expected a folder this user can write (e.g. chown ${uid} ${dir})`,
         variable,

@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder } from '../files/make-folder.js';
 
 export interface InboxPrompt {
   prompt_id: string;
@@ -23,7 +24,7 @@ export class PromptInbox {
   async post(agentWorkOrderId: string, stepIndex: number, prompt: InboxPrompt): Promise<void> {
     if (!promptIdPattern.test(prompt.prompt_id)) throw new Error(`invalid prompt id "${prompt.prompt_id}"`);
     const folder = this.folder(agentWorkOrderId, stepIndex);
-    await mkdir(folder, { recursive: true });
+    await makeFolder(folder);
     const file = path.join(folder, `${prompt.prompt_id}.json`);
     await writeFile(`${file}.tmp`, JSON.stringify(prompt));
     await rename(`${file}.tmp`, file);

@@ -1,5 +1,6 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder } from '../files/make-folder.js';
 
 /**
  * Files a work order leaves under `work-orders/<id>/`: prompts sent, raw agent output and metadata (its log is the log
@@ -22,7 +23,7 @@ export class WorkOrderArtifacts {
 
   async appendAgentOutput(agentWorkOrderId: string, stepLabel: string, rawLine: string): Promise<void> {
     const file = path.join(this.folder(agentWorkOrderId), 'outputs', `${stepLabel}.jsonl`);
-    await mkdir(path.dirname(file), { recursive: true });
+    await makeFolder(path.dirname(file));
     await appendFile(file, `${rawLine}\n`);
   }
 
@@ -32,7 +33,7 @@ export class WorkOrderArtifacts {
 
   private async write(agentWorkOrderId: string, subfolder: string, fileName: string, content: string): Promise<string> {
     const file = path.join(this.folder(agentWorkOrderId), subfolder, fileName);
-    await mkdir(path.dirname(file), { recursive: true });
+    await makeFolder(path.dirname(file));
     await writeFile(file, content);
     return file;
   }

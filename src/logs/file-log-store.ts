@@ -1,9 +1,10 @@
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LogFileTail, parseLogLine } from './log-file-tail.js';
 import { matchesLogFilter } from './log-entries.js';
 import type { WorkOrderLogEntry } from '../models/work-order-log-entry.js';
 import type { LogFollower, LogPage, LogPageQuery, WorkOrderLogStore } from './work-order-log-store.js';
+import { makeFolder } from '../files/make-folder.js';
 
 export const logFileName = 'logs.jsonl';
 
@@ -23,7 +24,7 @@ export class FileLogStore implements WorkOrderLogStore {
   async append(entries: readonly WorkOrderLogEntry[]): Promise<void> {
     for (const [agentWorkOrderId, lines] of groupByWorkOrder(entries)) {
       const file = this.logFile(agentWorkOrderId);
-      await mkdir(path.dirname(file), { recursive: true });
+      await makeFolder(path.dirname(file));
       // One write per work order and batch: lines of a batch land together, in order.
       await appendFile(file, lines.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
     }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { chmod, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { git, gitOrNull } from '../git/git-runner.js';
@@ -8,6 +8,7 @@ import { implementedSandboxTypes } from '../models/work-order.js';
 import { detectRemoteDefaultBranch } from './default-branch.js';
 import { KeyedLock } from './keyed-lock.js';
 import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from './sandbox-types.js';
+import { makeFolder } from '../files/make-folder.js';
 
 export interface SandboxManagerOptions {
   repositoryDir: string;
@@ -42,7 +43,7 @@ export class SandboxManager {
   async create(request: SandboxRequest, authEnv: Record<string, string>): Promise<Sandbox> {
     if (!implementedSandboxTypes.includes(request.sandboxType)) throw new SandboxNotImplementedError(request.sandboxType);
     const sandboxPath = this.sandboxPathFor(request.agentWorkOrderId);
-    await mkdir(path.dirname(sandboxPath), { recursive: true });
+    await makeFolder(path.dirname(sandboxPath));
     if (request.sandboxType === 'git_worktree') return this.createWorktree(request, sandboxPath, authEnv);
     const sandbox = await this.createClone(request, sandboxPath, authEnv);
     await this.handToAgent(sandboxPath);
@@ -103,7 +104,7 @@ export class SandboxManager {
   private async syncMirror(request: SandboxRequest, mirrorPath: string, authEnv: Record<string, string>): Promise<'cloned' | 'fetched'> {
     if (!existsSync(path.join(mirrorPath, 'HEAD'))) {
       await rm(mirrorPath, { recursive: true, force: true });
-      await mkdir(mirrorPath, { recursive: true });
+      await makeFolder(mirrorPath);
       // A bare repository with remote-tracking refs only: worktree branches live in refs/heads and are never
       // overwritten or pruned by later fetches, which a `--mirror` clone would do.
       await git(['init', '--bare', '--quiet'], { cwd: mirrorPath });
