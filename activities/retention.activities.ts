@@ -6,6 +6,7 @@ import {
   type RetentionDeps,
   scanExpiredWorkOrders,
 } from '../src/retention/retention-cleanup.js';
+import { pruneWorkOrderLogs } from '../src/retention/log-retention.js';
 import type { RetentionReport } from '../src/retention/retention-types.js';
 
 /** The retention workflow's activities: thin wrappers over the host's cleanup in src/retention/. */
@@ -19,6 +20,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
     findOpenWorkOrders: (input: { agentWorkOrderIds: string[] }) => findOpenWorkOrders(deps, input),
     removeExpiredWorkOrder: (input: { agentWorkOrderId: string }) => removeExpiredWorkOrder(deps, input),
     pruneRepositories: (input: { cutoff: string }) => pruneRepositories(deps, input),
+    pruneWorkOrderLogs: (input: { cutoff: string }) => pruneWorkOrderLogs(deps, input),
     recordRetentionReport: (input: { report: RetentionReport }) => recordRetentionReport(deps, input),
   };
 }

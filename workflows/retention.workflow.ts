@@ -1,4 +1,4 @@
-import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import { patched, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { createRetentionActivities } from '../activities/retention.activities.js';
 import type { RetentionReport } from '../src/retention/retention-types.js';
 
@@ -19,8 +19,8 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 /**
  * One retention pass over a worker host: expired work-order folders are removed unless their work order is still
- * open or their sandbox holds work that exists nowhere else (reported instead), then orphaned worktrees and unused
- * mirrors go. Started every hour by the host's Schedule (`awo-retention-<hostId>`) or on demand.
+ * open or their sandbox holds work that exists nowhere else (reported instead), then orphaned worktrees, unused
+ * mirrors and expired logs of ended work orders in the log store go. Started every hour by the host's Schedule (`awo-retention-<hostId>`) or on demand.
  */
 export async function retentionCleanupWorkflow(input: RetentionCleanupInput): Promise<RetentionCleanupResult> {
   const host = proxyActivities<RetentionActivities>({
@@ -67,13 +67,15 @@ export async function retentionCleanupWorkflow(input: RetentionCleanupInput): Pr
   const pruned = await host.pruneRepositories({ cutoff });
   report.prunedWorktrees = pruned.prunedWorktrees;
   report.removedMirrors = pruned.removedMirrors;
+  // Runs started before the log store existed replay without this activity.
+  if (patched('retention-prunes-work-order-logs')) report.prunedLogs = (await host.pruneWorkOrderLogs({ cutoff })).removed;
   report.finishedAt = new Date().toISOString();
   const { reportFile } = await host.recordRetentionReport({ report });
   setCurrentDetails(
     [
       `**retention** on \`${input.hostTaskQueue}\`, older than ${retentionDays} days (before ${cutoff})`,
       `removed: ${report.removed.length}, kept: ${report.kept.length}, unpushed work: ${report.unpushed.length}`,
-      `worktrees pruned: ${report.prunedWorktrees.length}, mirrors removed: ${report.removedMirrors.length}`,
+      `worktrees pruned: ${report.prunedWorktrees.length}, mirrors removed: ${report.removedMirrors.length}, logs pruned: ${report.prunedLogs?.length ?? 0}`,
       `report: ${reportFile}`,
     ].join('\n'),
   );

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { git } from '../git/git-runner.js';
 import { agentWorkOrderIdSchema } from '../ids.js';
 import type { Logger } from '../logger.js';
+import type { WorkOrderLogStore } from '../logs/work-order-log-store.js';
 import type { SandboxManager } from '../sandbox/sandbox-manager.js';
 import {
   findMirrors,
@@ -37,6 +38,8 @@ export interface RetentionDeps {
   isWorkOrderOpen(agentWorkOrderId: string): Promise<boolean>;
   /** The retention days in effect now (a stored setting may have changed since the schedule was written). */
   retentionDays?: () => Promise<number>;
+  /** The work-order log store (files or PostgreSQL), opened on first use. */
+  logStore: () => Promise<WorkOrderLogStore>;
 }
 
 /** Describes at most this many workflows at once: enough to be quick, few enough not to flood the server. */

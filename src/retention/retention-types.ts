@@ -42,4 +42,6 @@ export interface RetentionReport {
   unpushed: UnpushedWork[];
   prunedWorktrees: string[];
   removedMirrors: string[];
+  /** Work orders whose logs were removed from the log store (PostgreSQL; files go with their folder). */
+  prunedLogs?: string[];
 }

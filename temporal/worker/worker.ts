@@ -54,7 +54,7 @@ export async function createWorkOrderWorkers(options: {
   const host = await Worker.create({
     ...common,
     // Retention cleans this host's folders, so its activities run only here.
-    activities: { ...activities, ...createRetentionActivities(createRetentionDeps(config, deps, client, settings)) },
+    activities: { ...activities, ...createRetentionActivities(createRetentionDeps(config, deps, client, settings, logs.store)) },
     taskQueue: hostTaskQueue,
     maxConcurrentActivityTaskExecutions: config.AWO_MAX_CONCURRENT * 4,
   });

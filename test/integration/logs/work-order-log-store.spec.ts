@@ -7,6 +7,8 @@ import { openWorkOrderLogStore } from '../../../src/logs/open-log-store.js';
 import type { LogLevel, WorkOrderLogEntry } from '../../../src/models/work-order-log-entry.js';
 import type { WorkOrderLogStore } from '../../../src/logs/work-order-log-store.js';
 import { createLogger } from '../../../src/logger.js';
+import { pruneWorkOrderLogs } from '../../../src/retention/log-retention.js';
+import type { RetentionDeps } from '../../../src/retention/retention-cleanup.js';
 import { startTestPostgres, type TestPostgres } from '../../utils/postgres-server.js';
 
 let postgres: TestPostgres;
@@ -143,6 +145,27 @@ describe.each(['files', 'postgresql'] as const)('work-order log store in %s', (k
     // A removed log starts again from position 1 if the id is ever reused.
     await store.append([entry(old, 'again')]);
     expect((await store.follow(old, 0).readNew()).map(({ seq }) => seq)).toEqual([1]);
+  });
+});
+
+describe('log retention', () => {
+  it('prunes expired logs of ended work orders from PostgreSQL and keeps an open work order’s log', async () => {
+    const store = await openWorkOrderLogStore({ workOrderDir: scratch, AWO_DATABASE_URL: await postgres.createDatabase(`prune_${randomBytes(6).toString('hex')}`) });
+    try {
+      const [ended, open, recent] = [workOrderId(), workOrderId(), workOrderId()];
+      const longAgo = new Date(Date.now() - 30 * 86_400_000);
+      await store.append([entry(ended, 'old', { at: longAgo }), entry(open, 'old', { at: longAgo }), entry(recent, 'new')]);
+      const deps = { logger: createLogger('silent'), isWorkOrderOpen: async (id: string) => id === open, logStore: async () => store } as unknown as RetentionDeps;
+
+      const { removed } = await pruneWorkOrderLogs(deps, { cutoff: new Date(Date.now() - 7 * 86_400_000).toISOString() });
+
+      expect(removed).toEqual([ended]);
+      expect((await store.page(ended, { limit: 10, offset: 0 })).total).toBe(0);
+      expect((await store.page(open, { limit: 10, offset: 0 })).total).toBe(1);
+      expect((await store.page(recent, { limit: 10, offset: 0 })).total).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 });
 
