@@ -9,6 +9,7 @@ import type { ApiAuth } from './auth/api-token.js';
 import { API_AUTH } from './auth/auth-tokens.js';
 import { ApiExceptionFilter } from './core/api-exception.filter.js';
 import type { ApiDependencies } from './core/core.module.js';
+import { answerClientErrorsWithJson, methodNotAllowed } from './core/http-edge.js';
 import { setupOpenApi } from './core/openapi.js';
 import { SchemaValidationPipe } from './core/schema-validation.pipe.js';
 
@@ -51,7 +52,9 @@ export async function createApiApp(dependencies: Omit<ApiDependencies, 'version'
   app.disable('x-powered-by');
   app.useGlobalPipes(new SchemaValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  setupOpenApi(app, version);
+  const document = setupOpenApi(app, version, dependencies.config);
+  app.use(methodNotAllowed(document));
+  answerClientErrorsWithJson(app.getHttpServer());
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Logger } from '../../src/logger.js';
 import type { ApiErrorBody } from '../../src/models/api-error.js';
 import {
@@ -74,10 +74,14 @@ function httpStatusOf(exception: unknown): number | undefined {
 }
 
 function clientErrorDetail(exception: unknown, status: number): string {
-  const type = (exception as { type?: unknown }).type;
+  // Nest wraps the body parser's and Express's errors; their messages quote what the client sent, so never echo them.
+  const source = exception instanceof HttpException && exception.cause !== undefined ? exception.cause : exception;
+  const type = (source as { type?: unknown } | null)?.type;
   if (type === 'entity.too.large') return 'body: the request body is too large';
-  if (type === 'entity.parse.failed') return 'body: the request body is not valid JSON';
+  if (type === 'entity.parse.failed' || source instanceof SyntaxError) return 'body: the request body is not valid JSON (an object is expected)';
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return 'body: unsupported encoding or charset';
+  if (source instanceof URIError) return 'path: invalid percent-encoding';
+  if (source !== exception) return STATUS_CODES[status] ?? 'bad request';
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { AppConfig } from '../../src/config.js';
 import { type RepositoryVerification, repositoryVerificationSchema } from '../../src/models/repository-verification.js';
 import { parseRepositoryUrl } from '../../src/github/repository-url.js';
@@ -7,7 +7,7 @@ import { type VerifyRepositoryRequest, verifyRepositoryRequestSchema } from '../
 import type { ConfigurationServices } from '../../src/settings/configuration-services.js';
 import { APP_CONFIG } from '../core/api-tokens.js';
 import { CONFIGURATION_SERVICES } from '../settings/configuration-store.module.js';
-import { openApiSchema } from '../core/openapi.js';
+import { ApiConfiguredBody } from '../core/openapi.js';
 import { configuredBodyPipe } from '../core/schema-validation.pipe.js';
 import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';
 
@@ -25,7 +25,7 @@ export class GitHubController {
   @Post('verify-repository')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Check that the configured token can see a repository' })
-  @ApiBody({ schema: openApiSchema(verifyRepositoryRequestSchema('https://github.com')) })
+  @ApiConfiguredBody('VerifyRepositoryRequest')
   @ApiOkResponse({ standardSchema: repositoryVerificationSchema })
   @ApiResponse({ status: 422, description: 'the URL is not a repository URL on GITHUB_SERVER_URL' })
   async verifyRepository(@Body(VerifyRepositoryRequestPipe) request: VerifyRepositoryRequest): Promise<RepositoryVerification> {

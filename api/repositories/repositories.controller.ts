@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   type AddRepositoryRequest,
   addRepositoryRequestSchema,
@@ -14,7 +14,7 @@ import {
   type RepositoryVerificationResult,
   repositoryVerificationResultSchema,
 } from '../../src/models/configured-repository.js';
-import { openApiSchema } from '../core/openapi.js';
+import { ApiConfiguredBody } from '../core/openapi.js';
 import { configuredBodyPipe } from '../core/schema-validation.pipe.js';
 import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';
 import { RepositoriesService } from './repositories.service.js';
@@ -37,7 +37,7 @@ export class RepositoriesController {
 
   @Post()
   @ApiOperation({ summary: 'Configure a repository; verify (default true) asks GitHub and records its default branch' })
-  @ApiBody({ schema: openApiSchema(addRepositoryRequestSchema('https://github.com')) })
+  @ApiConfiguredBody('AddRepositoryRequest')
   @ApiResponse({ status: 201, standardSchema: configuredRepositorySchema })
   @ApiResponse({ status: 409, description: 'the repository is already configured' })
   @ApiResponse({ status: 422, description: 'invalid body, or verification asked for and the repository is not accessible' })

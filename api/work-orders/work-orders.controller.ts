@@ -3,7 +3,6 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type CreateWorkOrderRequest,
-  createWorkOrderRequestSchema,
   listWorkOrdersQuerySchema,
   type ListWorkOrdersQuery,
   promptRequestSchema,
@@ -16,7 +15,7 @@ import {
 } from '../../src/models/work-order-request.js';
 import { apiErrorSchema } from '../../src/models/api-error.js';
 import { type AgentWorkOrder, agentWorkOrderSchema, type GitProgress, gitProgressSchema, type StepHistory, stepHistorySchema } from '../../src/models/work-order.js';
-import { openApiSchema } from '../core/openapi.js';
+import { ApiConfiguredBody, openApiSchema } from '../core/openapi.js';
 import { RequestValidationError } from '../core/api-errors.js';
 import { CreateWorkOrderBodyPipe } from './create-work-order.pipe.js';
 import {
@@ -51,7 +50,7 @@ export class WorkOrdersController {
 
   @Post()
   @ApiOperation({ summary: 'Start a work order' })
-  @ApiBody({ schema: openApiSchema(createWorkOrderRequestSchema('https://github.com')) })
+  @ApiConfiguredBody('CreateWorkOrderRequest')
   @ApiResponse({ status: 201, standardSchema: createWorkOrderResponseSchema })
   @errorResponse(422, 'invalid request: the errors name each field and rule')
   create(@Body(CreateWorkOrderBodyPipe) request: CreateWorkOrderRequest): Promise<CreateWorkOrderResponse> {

@@ -21,7 +21,7 @@ export async function offlineOpenApiDocument(): Promise<OpenAPIObject> {
     const app = await createApiApp({ config, temporalClient, logger: createLogger('silent') });
     try {
       await app.init();
-      return createOpenApiDocument(app, serviceVersion());
+      return createOpenApiDocument(app, serviceVersion(), config);
     } finally {
       await app.close();
     }

@@ -86,6 +86,19 @@ export function parseRepositoryUrl(url: string, serverUrl: string): RepositoryRe
 }
 
 /**
+ * The rule of `parseRepositoryUrl` as one regular expression, for the OpenAPI document (clients and fuzzers read it):
+ * the configured server's scheme(s) and host, an owner and a name (not `.` or `..`), an optional `.git` and `/`.
+ */
+export function repositoryUrlPattern(serverUrl: string): string {
+  const server = new URL(serverUrl);
+  const scheme = server.protocol === 'http:' ? '[Hh][Tt][Tt][Pp][Ss]?' : '[Hh][Tt][Tt][Pp][Ss]';
+  const host = server.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const owner = ownerPattern.source.slice(1, -1);
+  const name = `(?!\\.{1,2}(?:\\.git)?/?\\s*$)(?!\\.git/?\\s*$)${namePattern.source.slice(1, -1)}`;
+  return `^\\s*${scheme}://${host}/${owner}/${name}(?:\\.git)?/?\\s*$`;
+}
+
+/**
  * The same rule for a zod field: `z.string().superRefine(repositoryUrlRefinement(serverUrl))`, so the API answers 422
  * with the rule's message.
  */

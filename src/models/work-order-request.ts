@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { repositoryUrlRefinement } from '../github/repository-url.js';
+import { repositoryUrlPattern, repositoryUrlRefinement } from '../github/repository-url.js';
 import { agentWorkOrderIdSchema } from '../ids.js';
 import { logLevelSchema } from './work-order-log-entry.js';
 import {
@@ -23,7 +23,16 @@ export const repositoryUrlSchema = (serverUrl: string) =>
   z
     .string({ message: 'must be a string' })
     .max(maxRepositoryUrlLength, `must be at most ${maxRepositoryUrlLength} characters`)
-    .superRefine(repositoryUrlRefinement(serverUrl));
+    .superRefine(repositoryUrlRefinement(serverUrl))
+    // The refinement is code; the document carries the same rule as a pattern for the configured server.
+    .meta({ pattern: repositoryUrlPattern(serverUrl), example: `${new URL(serverUrl).origin}/owner/repository` });
+
+/** Text a person wrote: at least one character that is not white space. */
+export const nonBlankTextSchema = (maxLength: number) =>
+  z
+    .string({ message: 'must be a string' })
+    .max(maxLength, `must be at most ${maxLength} characters`)
+    .regex(/\S/, 'must not be empty');
 
 /** e2b and dagger are part of the contract's vocabulary but have no implementation: say so instead of "invalid". */
 export const requestSandboxTypeSchema = z
@@ -36,6 +45,10 @@ export const requestSandboxTypeSchema = z
         params: { rule: 'not_implemented' },
       });
     }
+  })
+  .meta({
+    enum: implementedSandboxTypes,
+    description: `one of ${implementedSandboxTypes.join(', ')}; ${sandboxTypeNames.filter((name) => !implementedSandboxTypes.includes(name)).join(' and ')} are recognised but not implemented (422, rule not_implemented)`,
   });
 
 /** Archon's UI sends the issue number as a string; numbers are accepted too. */
@@ -55,7 +68,8 @@ export const selectedCommandsSchema = z
   .array(workOrderStepSchema, { message: `must be a list of steps from: ${workOrderStepNames.join(', ')}` })
   .min(1, 'must name at least one step')
   .max(workOrderStepNames.length, `must name at most ${workOrderStepNames.length} steps`)
-  .refine((steps) => new Set(steps).size === steps.length, 'must not name a step twice');
+  .refine((steps) => new Set(steps).size === steps.length, 'must not name a step twice')
+  .meta({ uniqueItems: true });
 
 /**
  * The body of `POST /api/agent-work-orders/`. Unknown fields are refused: a misspelled `selected_comands` silently
@@ -67,10 +81,7 @@ export function createWorkOrderRequestSchema(serverUrl: string) {
     .strictObject(
       {
         repository_url: repositoryUrlSchema(serverUrl),
-        user_request: z
-          .string({ message: 'must be a string' })
-          .max(maxUserRequestLength, `must be at most ${maxUserRequestLength} characters`)
-          .refine((text) => text.trim() !== '', 'must not be empty'),
+        user_request: nonBlankTextSchema(maxUserRequestLength),
         sandbox_type: requestSandboxTypeSchema.default('git_worktree'),
         selected_commands: selectedCommandsSchema.optional(),
         workflow_type: workflowTypeSchema.optional(),
@@ -117,10 +128,7 @@ export const promptRequestSchema = z.strictObject(
   {
     /** Archon's UI sends the work order's id in the body too; when present it must be the one in the path. */
     agent_work_order_id: agentWorkOrderIdSchema.optional(),
-    prompt_text: z
-      .string({ message: 'must be a string' })
-      .max(maxPromptLength, `must be at most ${maxPromptLength} characters`)
-      .refine((text) => text.trim() !== '', 'must not be empty'),
+    prompt_text: nonBlankTextSchema(maxPromptLength),
   },
   { message: 'must be a JSON object' },
 );

@@ -4,6 +4,7 @@ import { defaultSelectedCommands } from '../models/work-order.js';
 
 const displayNameSchema = z
   .string({ message: 'must be a string' })
+  .regex(/\S/, 'must not be empty')
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
@@ -37,7 +38,8 @@ export const updateRepositoryRequestSchema = z
   )
   .refine((update) => Object.values(update).some((value) => value !== undefined), {
     message: 'give at least one of display_name, default_sandbox_type, default_commands',
-  });
+  })
+  .meta({ minProperties: 1 });
 export type UpdateRepositoryRequest = z.output<typeof updateRepositoryRequestSchema>;
 
 export const repositoryIdSchema = z.uuid({ message: 'must be a repository id (a UUID)' });
