@@ -21,6 +21,10 @@ export function completeOpenApiDocument(document: OpenAPIObject): void {
         responses['413'] ??= { description: 'the body is larger than the limit' };
       }
       responses['503'] ??= { description: 'a dependency (Temporal, GitHub, the store) is unavailable; retry later' };
+      // The request guard (api/auth) answers these before any route: a foreign Host, a foreign Origin on a write, no token.
+      responses['421'] ??= { description: 'the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS)' };
+      if (method !== 'get' && method !== 'head') responses['403'] ??= { description: 'a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write' };
+      responses['401'] ??= { description: 'a wrong API token, or none where the token is required (the API binds beyond loopback)' };
       for (const [status, response] of Object.entries(responses)) {
         if (Number(status) < 400 || !response || '$ref' in response) continue;
         const answer = response as ResponseObject;
