@@ -352,6 +352,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddRepositoryRequest: {
+            /**
+             * @default [
+             *       "create-branch",
+             *       "planning",
+             *       "execute",
+             *       "commit",
+             *       "create-pr"
+             *     ]
+             */
+            default_commands: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
+            /**
+             * @description one of git_worktree, git_branch; e2b and dagger are recognised but not implemented (422, rule not_implemented)
+             * @default git_worktree
+             * @enum {string}
+             */
+            default_sandbox_type: "git_worktree" | "git_branch";
+            display_name?: string | null;
+            /** @example https://github.com/owner/repository */
+            repository_url: string;
+            /** @default true */
+            verify: boolean;
+        };
         AgentWorkOrder: {
             agent_session_id: string | null;
             /** @example wo-1a2b3c4d */
@@ -431,6 +454,32 @@ export interface components {
             owner: string;
             repository_url: string;
             updated_at: string;
+        };
+        CreateWorkOrderRequest: {
+            github_issue_number?: (number | string) | null;
+            /** @example https://github.com/owner/repository */
+            repository_url: string;
+            /**
+             * @description one of git_worktree, git_branch; e2b and dagger are recognised but not implemented (422, rule not_implemented)
+             * @default git_worktree
+             * @enum {string}
+             */
+            sandbox_type: "git_worktree" | "git_branch";
+            user_request: string;
+            /** @enum {string} */
+            workflow_type?: "agent_workflow_plan" | "agent_workflow_full";
+        } | {
+            github_issue_number?: (number | string) | null;
+            /** @example https://github.com/owner/repository */
+            repository_url: string;
+            /**
+             * @description one of git_worktree, git_branch; e2b and dagger are recognised but not implemented (422, rule not_implemented)
+             * @default git_worktree
+             * @enum {string}
+             */
+            sandbox_type: "git_worktree" | "git_branch";
+            selected_commands?: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
+            user_request: string;
         };
         CreateWorkOrderResponse: {
             agent_work_order_id: string;
@@ -590,6 +639,10 @@ export interface components {
             success: boolean;
             timestamp: string;
         };
+        VerifyRepositoryRequest: {
+            /** @example https://github.com/owner/repository */
+            repository_url: string;
+        };
         WorkOrderLogEntry: {
             agent_work_order_id: string;
             event: string;
@@ -636,8 +689,35 @@ export interface operations {
                     "application/json": components["schemas"]["AgentWorkOrder"][];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description invalid status or limit */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -656,19 +736,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    github_issue_number?: (number | string) | null;
-                    repository_url: string;
-                    /**
-                     * @default git_worktree
-                     * @enum {string}
-                     */
-                    sandbox_type?: "git_worktree" | "git_branch" | "e2b" | "dagger";
-                    selected_commands?: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
-                    user_request: string;
-                    /** @enum {string} */
-                    workflow_type?: "agent_workflow_plan" | "agent_workflow_full";
-                };
+                "application/json": components["schemas"]["CreateWorkOrderRequest"];
             };
         };
         responses: {
@@ -680,8 +748,62 @@ export interface operations {
                     "application/json": components["schemas"]["CreateWorkOrderResponse"];
                 };
             };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description invalid request: the errors name each field and rule */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -710,8 +832,44 @@ export interface operations {
                     "application/json": components["schemas"]["AgentWorkOrder"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such work order */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -740,6 +898,24 @@ export interface operations {
                     "application/json": components["schemas"]["CancelAcknowledgement"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such work order */
             404: {
                 headers: {
@@ -751,6 +927,33 @@ export interface operations {
             };
             /** @description the work order has ended */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -779,8 +982,44 @@ export interface operations {
                     "application/json": components["schemas"]["GitProgress"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such work order */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -814,6 +1053,15 @@ export interface operations {
                     "application/json": components["schemas"]["WorkOrderLogs"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such work order */
             404: {
                 headers: {
@@ -823,8 +1071,26 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description invalid limit, offset, level or step */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -856,13 +1122,49 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such work order */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ApiError"];
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };
@@ -893,6 +1195,33 @@ export interface operations {
                     "application/json": components["schemas"]["PromptAcknowledgement"];
                 };
             };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such work order */
             404: {
                 headers: {
@@ -911,8 +1240,35 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description empty or too long prompt, or a body agent_work_order_id other than the path id */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -941,8 +1297,44 @@ export interface operations {
                     "application/json": components["schemas"]["StepHistory"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such work order */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -961,9 +1353,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    repository_url: string;
-                };
+                "application/json": components["schemas"]["VerifyRepositoryRequest"];
             };
         };
         responses: {
@@ -975,12 +1365,68 @@ export interface operations {
                     "application/json": components["schemas"]["RepositoryVerification"];
                 };
             };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description the URL is not a repository URL on GITHUB_SERVER_URL */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1001,19 +1447,59 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionTriggerResponse"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no worker (of that host) has created its retention schedule yet */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
             /** @description invalid host_id */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1034,6 +1520,33 @@ export interface operations {
                     "application/json": components["schemas"]["ConfiguredRepository"][];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
         };
     };
     RepositoriesController_add: {
@@ -1045,27 +1558,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @default [
-                     *       "create-branch",
-                     *       "planning",
-                     *       "execute",
-                     *       "commit",
-                     *       "create-pr"
-                     *     ]
-                     */
-                    default_commands?: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
-                    /**
-                     * @default git_worktree
-                     * @enum {string}
-                     */
-                    default_sandbox_type?: "git_worktree" | "git_branch" | "e2b" | "dagger";
-                    display_name?: string | null;
-                    repository_url: string;
-                    /** @default true */
-                    verify?: boolean;
-                };
+                "application/json": components["schemas"]["AddRepositoryRequest"];
             };
         };
         responses: {
@@ -1077,19 +1570,77 @@ export interface operations {
                     "application/json": components["schemas"]["ConfiguredRepository"];
                 };
             };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description the repository is already configured */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
             /** @description invalid body, or verification asked for and the repository is not accessible */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1111,12 +1662,59 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such configured repository */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1133,8 +1731,11 @@ export interface operations {
             content: {
                 "application/json": {
                     default_commands?: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
-                    /** @enum {string} */
-                    default_sandbox_type?: "git_worktree" | "git_branch" | "e2b" | "dagger";
+                    /**
+                     * @description one of git_worktree, git_branch; e2b and dagger are recognised but not implemented (422, rule not_implemented)
+                     * @enum {string}
+                     */
+                    default_sandbox_type?: "git_worktree" | "git_branch";
                     display_name?: string | null;
                 };
             };
@@ -1148,12 +1749,77 @@ export interface operations {
                     "application/json": components["schemas"]["ConfiguredRepository"];
                 };
             };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such configured repository */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1176,12 +1842,59 @@ export interface operations {
                     "application/json": components["schemas"]["RepositoryVerificationResult"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description no such configured repository */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1200,6 +1913,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };
@@ -1232,19 +1972,68 @@ export interface operations {
                     "application/json": components["schemas"]["Settings"];
                 };
             };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description claude_cli_path or github_token sent without the API token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
             /** @description a value breaks its rule (claude_cli_path: not an executable file); the errors name the field */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1268,6 +2057,42 @@ export interface operations {
                     "application/json": components["schemas"]["SettingsAudit"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
         };
     };
     SettingsController_testClaude: {
@@ -1285,6 +2110,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClaudeCliTest"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };
@@ -1312,6 +2173,69 @@ export interface operations {
                     "application/json": components["schemas"]["GitHubConnectionTest"];
                 };
             };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
         };
     };
     AuthController_session: {
@@ -1329,6 +2253,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthSession"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };
@@ -1353,12 +2304,68 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description the token is wrong */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1377,6 +2384,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1397,6 +2440,33 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceInfo"];
                 };
             };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
         };
     };
     HealthController_report: {
@@ -1414,6 +2484,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
         };
