@@ -5,6 +5,8 @@ import type { Logger } from '../../src/logger.js';
 import { openWorkOrderLogStore } from '../../src/logs/open-log-store.js';
 import type { WorkOrderLogStore } from '../../src/logs/work-order-log-store.js';
 import { API_LOGGER, APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_LOG_STORE } from './api-tokens.js';
+import { TemporalAvailability } from './temporal-availability.js';
+import { TemporalAvailableGuard } from './temporal-available.guard.js';
 
 /** What the API process is started with; everything else is built from it. */
 export interface ApiDependencies {
@@ -15,7 +17,7 @@ export interface ApiDependencies {
   version: string;
 }
 
-/** The shared providers every feature module injects: configuration, Temporal client, logger, log store. */
+/** The shared providers every feature module injects: configuration, Temporal client (and whether it answers), artifacts. */
 @Global()
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
@@ -35,7 +37,8 @@ export class CoreModule implements OnApplicationShutdown {
           }),
       },
     ];
-    return { module: CoreModule, providers, exports: providers.map((provider) => provider.provide) };
+    const services = [TemporalAvailability, TemporalAvailableGuard];
+    return { module: CoreModule, providers: [...providers, ...services], exports: [...providers.map((provider) => provider.provide), ...services] };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ServerResponse } from 'node:http';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type HealthReport, healthReportSchema } from '../../src/models/health-report.js';
 import { HealthService } from './health.service.js';
 
@@ -10,8 +11,12 @@ export class HealthController {
 
   @Get('health')
   @ApiOperation({ summary: 'Temporal reachable, a worker polling, the Claude CLI and git present' })
-  @ApiOkResponse({ standardSchema: healthReportSchema })
-  report(): Promise<HealthReport> {
-    return this.health.report();
+  @ApiOkResponse({ standardSchema: healthReportSchema, description: 'healthy, or degraded with reasons' })
+  @ApiResponse({ status: 503, standardSchema: healthReportSchema, description: 'unhealthy (Temporal unreachable): the same report' })
+  async report(@Res({ passthrough: true }) response: ServerResponse): Promise<HealthReport> {
+    const report = await this.health.report();
+    // Archon's contract: load balancers and orchestrators read the status code, not the body.
+    if (report.status === 'unhealthy') response.statusCode = HttpStatus.SERVICE_UNAVAILABLE;
+    return report;
   }
 }

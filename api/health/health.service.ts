@@ -12,7 +12,10 @@ import { SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
 // Proto enum values (TASK_QUEUE_KIND_NORMAL, TASK_QUEUE_TYPE_WORKFLOW); @temporalio/proto is not a direct dependency.
 const taskQueueKindNormal = 1;
 const taskQueueTypeWorkflow = 1;
-const checkTimeoutMs = 5_000;
+/** /health must answer fast even when Temporal hangs: load balancers and the e2e probes wait on it. */
+const checkTimeoutMs = 1_500;
+/** Without these the service cannot work at all: 503. The others only degrade it (200 with reasons). */
+const criticalDependencies: ReadonlySet<string> = new Set(['temporal']);
 /** Worker pollers re-poll about every minute while idle; one not seen for longer than this is gone. */
 const pollerFreshMs = 150_000;
 /** Spawning the CLIs on every probe would make /health expensive; their versions change only with a deployment. */
@@ -38,10 +41,11 @@ export class HealthService {
       homeHealth(this.config),
     ]);
     const dependencies = { temporal: temporalHealth, worker, claude_cli: claudeCli, git, home, agent_isolation: agentIsolationHealth(pollerIdentities) };
-    const reasons = Object.entries(dependencies)
-      .filter(([, health]) => !health.healthy)
-      .map(([name, health]) => `${name}: ${health.detail}`);
-    return { status: reasons.length === 0 ? 'healthy' : 'degraded', service: 'agent-work-orders', version: this.version, dependencies, reasons };
+    const unhealthy = Object.entries(dependencies).filter(([, health]) => !health.healthy);
+    // One line per problem; a check that is not a dependency (a missing credential) can add its own line here.
+    const reasons = unhealthy.map(([name, health]) => `${name}: ${health.detail}`);
+    const status = unhealthy.some(([name]) => criticalDependencies.has(name)) ? 'unhealthy' : reasons.length > 0 ? 'degraded' : 'healthy';
+    return { status, service: 'agent-work-orders', version: this.version, dependencies, reasons };
   }
 
   /** The CLI the worker will run: a path saved in settings counts, not only the environment's. */

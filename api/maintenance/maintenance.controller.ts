@@ -1,11 +1,13 @@
-import { Controller, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';
 import { type RetentionTriggerQuery, retentionTriggerQuerySchema, type RetentionTriggerResponse, retentionTriggerResponseSchema } from './maintenance.dto.js';
 import { MaintenanceService } from './maintenance.service.js';
+import { TemporalAvailableGuard } from '../core/temporal-available.guard.js';
 
 @ApiTags('maintenance')
 @Controller(`${workOrdersRoutePrefix}/maintenance`)
+@UseGuards(TemporalAvailableGuard)
 export class MaintenanceController {
   constructor(private readonly maintenance: MaintenanceService) {}
 

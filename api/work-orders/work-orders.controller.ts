@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -32,6 +32,7 @@ import {
 import { WorkOrderLogStreamService } from './work-order-log-stream.service.js';
 import { WorkOrderLogsService } from './work-order-logs.service.js';
 import { WorkOrdersService } from './work-orders.service.js';
+import { TemporalAvailableGuard } from '../core/temporal-available.guard.js';
 
 export const workOrdersRoutePrefix = 'api/agent-work-orders';
 
@@ -41,6 +42,7 @@ const errorResponse = (status: number, description: string) => ApiResponse({ sta
 /** Parses, calls the service, returns its answer: the routes of Archon's agent-work-orders API. */
 @ApiTags('agent work orders')
 @Controller(workOrdersRoutePrefix)
+@UseGuards(TemporalAvailableGuard)
 export class WorkOrdersController {
   constructor(
     private readonly workOrders: WorkOrdersService,

@@ -9,7 +9,9 @@ export type DependencyHealth = z.infer<typeof dependencyHealthSchema>;
 
 export const healthReportSchema = z
   .object({
-    status: z.enum(['healthy', 'degraded']),
+    status: z.enum(['healthy', 'degraded', 'unhealthy']).meta({
+      description: 'unhealthy (HTTP 503): Temporal is unreachable, no work order can run or be read; degraded (200): some may fail, see reasons',
+    }),
     service: z.string(),
     version: z.string(),
     dependencies: z.object({

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
-import { devServerOptionsFromConfig, startDevServer } from './dev-server.js';
+import { devServerOptionsFromConfig } from './dev-server.js';
+import { superviseDevServer } from './dev-server-supervisor.js';
 import { registerSearchAttributes } from './search-attributes-registration.js';
 import { findOrInstallTemporalCli } from './temporal-cli.js';
 
@@ -10,11 +11,14 @@ export interface TemporalServerHandle {
   address: string;
   /** The Web UI of the embedded server; null when connecting to a server run elsewhere. */
   uiUrl: string | null;
+  /** The embedded server's current pid (it changes when it is restarted); null for a server run elsewhere. */
+  pid(): number | null;
   stop(): Promise<void>;
 }
 
 /**
- * TEMPORAL_ADDRESS unset: start the embedded dev server (histories under AWO_HOME/temporal, Web UI on its port).
+ * TEMPORAL_ADDRESS unset: start the embedded dev server (histories under AWO_HOME/temporal, Web UI on its port), and
+ * restart it whenever it dies.
  * Set: use that server, and make sure it knows our search attributes.
  */
 export async function ensureTemporalServer(config: AppConfig, logger: Logger): Promise<TemporalServerHandle> {
@@ -26,10 +30,10 @@ export async function ensureTemporalServer(config: AppConfig, logger: Logger): P
     } finally {
       await connection.close();
     }
-    return { address: config.TEMPORAL_ADDRESS, uiUrl: null, stop: async () => undefined };
+    return { address: config.TEMPORAL_ADDRESS, uiUrl: null, pid: () => null, stop: async () => undefined };
   }
   await mkdir(config.temporalDir, { recursive: true, mode: 0o700 });
   const cliPath = await findOrInstallTemporalCli(config, logger);
-  const server = await startDevServer(devServerOptionsFromConfig(config, cliPath, logger));
-  return { address: server.address, uiUrl: server.uiUrl, stop: () => server.stop() };
+  const server = await superviseDevServer(devServerOptionsFromConfig(config, cliPath, logger));
+  return { address: server.address, uiUrl: server.uiUrl, pid: () => server.pid(), stop: () => server.stop() };
 }

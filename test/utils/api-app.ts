@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -29,10 +30,16 @@ class ApiTestRootModule {}
  * process without a port, on the test Temporal server. `env` is what the configuration is loaded from, and also what
  * the settings treat as the environment (so a test decides which variables override stored settings).
  */
-export async function createApiTestApp(env: NodeJS.ProcessEnv): Promise<ApiTestApp> {
+export async function createApiTestApp(env: NodeJS.ProcessEnv, options: { temporalAddress?: string } = {}): Promise<ApiTestApp> {
   const config = loadConfig(env);
   const logger = createLogger('silent');
-  const { client, connection } = await connectTestClient();
+  // A lazy connection to another address: a Temporal server that is not there (or gone) without failing here.
+  const { client, connection } = options.temporalAddress
+    ? await (async () => {
+        const lazy = Connection.lazy({ address: options.temporalAddress! });
+        return { client: new Client({ connection: lazy, namespace: config.TEMPORAL_NAMESPACE }), connection: lazy };
+      })()
+    : await connectTestClient();
   const app = await NestFactory.create<NestExpressApplication>(
     {
       module: ApiTestRootModule,

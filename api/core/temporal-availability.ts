@@ -1,0 +1,67 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../../src/logger.js';
+import { DependencyUnavailableError } from './api-errors.js';
+import { API_LOGGER, TEMPORAL_CLIENT } from './api-tokens.js';
+
+/** One probe must end well inside the 2 s a request may wait for its 503. */
+const probeTimeoutMs = 1_500;
+const probeIntervalUpMs = 1_000;
+/** While Temporal is away, look more often, so the API serves again soon after it is back. */
+const probeIntervalDownMs = 500;
+/** What a 503 tells callers: about the embedded server's first restart backoff plus its start. */
+const retryAfterSeconds = 5;
+
+/**
+ * Whether the API's Temporal server answers, probed in the background. Routes that need Temporal ask it first, so
+ * while the server is away they answer 503 with Retry-After at once instead of hanging in the SDK's retries.
+ */
+@Injectable()
+export class TemporalAvailability implements OnModuleInit, OnApplicationShutdown {
+  private reachable = true;
+  private lastError = '';
+  private readonly stopped = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(API_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped.abort();
+    await this.loop;
+  }
+
+  /** Throws the 503 error when the last probe failed. */
+  assertReachable(): void {
+    if (this.reachable) return;
+    throw new DependencyUnavailableError('temporal', `Temporal is not reachable (${this.lastError}); try again shortly`, retryAfterSeconds);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped.signal.aborted) {
+      await this.probe();
+      const interval = this.reachable ? probeIntervalUpMs : probeIntervalDownMs;
+      await sleep(interval, undefined, { signal: this.stopped.signal, ref: false }).catch(() => undefined);
+    }
+  }
+
+  private async probe(): Promise<void> {
+    try {
+      await this.client.withDeadline(Date.now() + probeTimeoutMs, () => this.client.workflowService.getSystemInfo({}));
+      if (!this.reachable) this.logger.info({ event: 'api_temporal_reconnected' }, 'api_temporal_reconnected');
+      this.reachable = true;
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
+      if (this.reachable) this.logger.warn({ event: 'api_temporal_lost', error: message }, 'api_temporal_lost');
+      this.reachable = false;
+      this.lastError = message.replace(/^\d+\s+[A-Z_]+:\s*/, '') || 'no answer';
+    }
+  }
+}
