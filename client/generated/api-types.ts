@@ -539,8 +539,11 @@ export interface components {
             };
             reasons: string[];
             service: string;
-            /** @enum {string} */
-            status: "healthy" | "degraded";
+            /**
+             * @description unhealthy (HTTP 503): Temporal is unreachable, no work order can run or be read; degraded (200): some may fail, see reasons
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
             version: string;
         };
         PromptAcknowledgement: {
@@ -2478,6 +2481,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description healthy, or degraded with reasons */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2504,13 +2508,13 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            /** @description unhealthy (Temporal unreachable): the same report */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiError"];
+                    "application/json": components["schemas"]["HealthReport"];
                 };
             };
         };
