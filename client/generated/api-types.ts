@@ -362,18 +362,18 @@ export interface components {
              *       "create-pr"
              *     ]
              */
-            default_commands: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
+            default_commands?: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
             /**
              * @description one of git_worktree, git_branch; e2b and dagger are recognised but not implemented (422, rule not_implemented)
              * @default git_worktree
              * @enum {string}
              */
-            default_sandbox_type: "git_worktree" | "git_branch";
+            default_sandbox_type?: "git_worktree" | "git_branch";
             display_name?: string | null;
             /** @example https://github.com/owner/repository */
             repository_url: string;
             /** @default true */
-            verify: boolean;
+            verify?: boolean;
         };
         AgentWorkOrder: {
             agent_session_id: string | null;
@@ -464,7 +464,7 @@ export interface components {
              * @default git_worktree
              * @enum {string}
              */
-            sandbox_type: "git_worktree" | "git_branch";
+            sandbox_type?: "git_worktree" | "git_branch";
             user_request: string;
             /** @enum {string} */
             workflow_type?: "agent_workflow_plan" | "agent_workflow_full";
@@ -477,7 +477,7 @@ export interface components {
              * @default git_worktree
              * @enum {string}
              */
-            sandbox_type: "git_worktree" | "git_branch";
+            sandbox_type?: "git_worktree" | "git_branch";
             selected_commands?: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
             user_request: string;
         };
