@@ -12,6 +12,7 @@ import type { ApiDependencies } from './core/core.module.js';
 import { answerClientErrorsWithJson, methodNotAllowed } from './core/http-edge.js';
 import { setupOpenApi } from './core/openapi.js';
 import { SchemaValidationPipe } from './core/schema-validation.pipe.js';
+import { serveWebUi } from './core/web-ui.js';
 
 export interface ApiServerHandle {
   url: string;
@@ -53,6 +54,7 @@ export async function createApiApp(dependencies: Omit<ApiDependencies, 'version'
   app.useGlobalPipes(new SchemaValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   const document = setupOpenApi(app, version, dependencies.config);
+  serveWebUi(app);
   app.use(methodNotAllowed(document));
   answerClientErrorsWithJson(app.getHttpServer());
   return app;

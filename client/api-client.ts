@@ -55,7 +55,8 @@ async function unwrap<Data>(pending: Promise<{ data?: Data; error?: unknown; res
 
 /** The typed client of the service's HTTP API, for the web UI (browser) and the `awo` CLI (Node 20+). */
 export function createApiClient(options: ApiClientOptions = {}) {
-  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+  // Absolute even in the browser: a Request built from a relative URL fails outside a real page (jsdom, workers).
+  const baseUrl = (options.baseUrl ?? (globalThis as { location?: { origin: string } }).location?.origin ?? '').replace(/\/+$/, '');
   const authorization: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
   const fetchImpl = (request: Request) => (options.fetch ?? globalThis.fetch)(request);
   const http = createFetchClient<paths>({ baseUrl, headers: authorization, credentials: 'same-origin', fetch: fetchImpl });
