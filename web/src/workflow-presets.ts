@@ -6,12 +6,12 @@ export const stepOrder: readonly WorkOrderStep[] = ['create-branch', 'planning',
 /** The server's presets (`workflow_type`), kept equal to src/models/work-order.ts by a unit test. */
 export const workflowPresets = {
   agent_workflow_full: ['create-branch', 'planning', 'execute', 'commit', 'create-pr'],
-  agent_workflow_plan: ['create-branch', 'planning'],
+  agent_workflow_plan: ['create-branch', 'planning', 'commit', 'create-pr'],
 } as const satisfies Record<string, readonly WorkOrderStep[]>;
 
 export const presetLabels: Record<keyof typeof workflowPresets, string> = {
   agent_workflow_full: 'Full: branch, plan, implement, commit, pull request',
-  agent_workflow_plan: 'Plan only: branch and plan',
+  agent_workflow_plan: 'Plan: branch, plan, commit the plan, pull request',
 };
 
 export const sandboxOptions = [

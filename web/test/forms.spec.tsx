@@ -41,7 +41,7 @@ describe('new work order form', () => {
       </QueryClientProvider>,
     );
     fireEvent.change(screen.getByLabelText('Repository URL'), { target: { value: 'https://example.com/not-github' } });
-    fireEvent.click(screen.getByLabelText('Plan only: branch and plan'));
+    fireEvent.click(screen.getByLabelText('Plan: branch, plan, commit the plan, pull request'));
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Start work order' }));
     });

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import type { AgentWorkOrder } from '../../../client/index.js';
 import { api } from '../api.js';
@@ -14,8 +14,10 @@ const whileOpen = (workOrder: AgentWorkOrder | undefined) => (workOrder && !open
 export function WorkOrderPage({ id }: { id: string }) {
   const workOrder = useQuery({ queryKey: ['work-order', id], queryFn: () => api.getWorkOrder(id), refetchInterval: (query) => whileOpen(query.state.data) });
   const open = !workOrder.data || openStatuses.has(workOrder.data.status);
-  const steps = useQuery({ queryKey: ['work-order', id, 'steps'], queryFn: () => api.stepHistory(id), refetchInterval: open ? pollMs : false, enabled: !!workOrder.data });
-  const git = useQuery({ queryKey: ['work-order', id, 'git'], queryFn: () => api.gitProgress(id), refetchInterval: open ? pollMs : false, enabled: !!workOrder.data });
+  // The status is part of the keys: when the work order ends, its final steps and git evidence are fetched once more.
+  const status = workOrder.data?.status;
+  const steps = useQuery({ queryKey: ['work-order', id, 'steps', status], queryFn: () => api.stepHistory(id), refetchInterval: open ? pollMs : false, enabled: !!workOrder.data, placeholderData: keepPreviousData });
+  const git = useQuery({ queryKey: ['work-order', id, 'git', status], queryFn: () => api.gitProgress(id), refetchInterval: open ? pollMs : false, enabled: !!workOrder.data, placeholderData: keepPreviousData });
   const info = useQuery({ queryKey: ['info'], queryFn: () => api.info(), staleTime: Infinity });
   const log = useLogStream(id);
 
