@@ -130,7 +130,9 @@ describe('web UI in Chromium', () => {
     await page.locator('.ack').waitFor();
     hold.open();
     await page.getByRole('list', { name: 'Phases' }).getByText('zebra-77').waitFor({ timeout: 120_000 });
-    await page.locator('a.pr-link').waitFor({ timeout: 120_000 });
+    // The pull request URL is recorded a moment before the work order completes.
+    await page.locator('h1 .badge', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    await page.locator('a.pr-link').waitFor();
     expect(await page.getByLabel('Prompt the agent').isDisabled()).toBe(true);
   });
 
