@@ -122,7 +122,7 @@ describe('web UI in Chromium', () => {
       commitRule('docs: add changelog entry'),
     ]);
     const repository = await harness.createRepository('web-prompted');
-    const created = await api.createWorkOrder({ repository_url: repository.htmlUrl, user_request: 'Prepare a changelog', selected_commands: ['create-branch', 'commit', 'create-pr'] });
+    const created = await api.createWorkOrder({ sandbox_type: 'git_worktree', repository_url: repository.htmlUrl, user_request: 'Prepare a changelog', selected_commands: ['create-branch', 'commit', 'create-pr'] });
     await open(`/work-orders/${created.agent_work_order_id}`);
     await waitFor(() => harness.model.activeRequests > 0, 'the create-branch step to reach the model');
     await page.getByLabel('Prompt the agent').fill('Please also add a CHANGELOG entry zebra-77');
@@ -140,7 +140,7 @@ describe('web UI in Chromium', () => {
     const hold = gate();
     harness.model.setRules([createBranchRule('feat/web-cancel'), planningRule('PRPs/plan.md', { holdUntil: hold.promise })]);
     const repository = await harness.createRepository('web-cancelled');
-    const created = await api.createWorkOrder({ repository_url: repository.htmlUrl, user_request: 'Plan something long', workflow_type: 'agent_workflow_plan' });
+    const created = await api.createWorkOrder({ sandbox_type: 'git_worktree', repository_url: repository.htmlUrl, user_request: 'Plan something long', workflow_type: 'agent_workflow_plan' });
     await open(`/work-orders/${created.agent_work_order_id}`);
     await waitFor(() => harness.model.activeRequests > 0, 'the planning step to reach the model');
     await page.getByRole('button', { name: 'Cancel work order' }).click();

@@ -31,14 +31,14 @@ describe('API client', () => {
     });
     try {
       const client = createApiClient({ baseUrl: `${server.url}/`, token: 'secret-token' });
-      const error = await client.createWorkOrder({ repository_url: 'https://github.com/o/r', user_request: '' }).catch((caught: unknown) => caught);
+      const error = await client.createWorkOrder({ repository_url: 'https://github.com/o/r', user_request: '', sandbox_type: 'git_worktree' }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ApiRequestError);
       const apiError = error as ApiRequestError;
       expect([apiError.status_code, apiError.detail]).toEqual([422, 'invalid request']);
       expect(apiError.fieldMessages('user_request')).toEqual(['must not be empty']);
       expect(apiError.fieldMessages('repository_url')).toEqual([]);
       expect(authorization).toBe('Bearer secret-token');
-      expect(JSON.parse(body)).toEqual({ repository_url: 'https://github.com/o/r', user_request: '' });
+      expect(JSON.parse(body)).toEqual({ repository_url: 'https://github.com/o/r', user_request: '', sandbox_type: 'git_worktree' });
     } finally {
       await server.close();
     }

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { workflowPresets } from '../workflow-presets.js';
 import { api } from '../api.js';
 import { errorText } from './query-state.js';
 
@@ -7,7 +8,7 @@ export function RepositoryVerifier({ url, configured }: { url: string; configure
   const queryClient = useQueryClient();
   const verify = useMutation({ mutationFn: (repositoryUrl: string) => api.verifyRepository(repositoryUrl) });
   const save = useMutation({
-    mutationFn: (repositoryUrl: string) => api.addRepository({ repository_url: repositoryUrl, verify: true }),
+    mutationFn: (repositoryUrl: string) => api.addRepository({ repository_url: repositoryUrl, verify: true, default_sandbox_type: 'git_worktree', default_commands: [...workflowPresets.agent_workflow_full] }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['repositories'] }),
   });
   const result = verify.data && verify.variables === url ? verify.data : null;

@@ -42,7 +42,7 @@ export function NewWorkOrderPage() {
     event.preventDefault();
     const body: CreateWorkOrderRequest = {
       repository_url: repositoryUrl.trim(),
-      sandbox_type: sandbox,
+      sandbox_type: sandbox as CreateWorkOrderRequest['sandbox_type'],
       user_request: request,
       ...(workflow === 'custom' ? { selected_commands: customSteps } : { workflow_type: workflow }),
       ...(issue.trim() ? { github_issue_number: issue.trim() } : {}),

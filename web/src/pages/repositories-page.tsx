@@ -26,7 +26,7 @@ function AddRepositoryForm() {
   const [url, setUrl] = useState('');
   const queryClient = useQueryClient();
   const add = useMutation({
-    mutationFn: (repositoryUrl: string) => api.addRepository({ repository_url: repositoryUrl, verify: true }),
+    mutationFn: (repositoryUrl: string) => api.addRepository({ repository_url: repositoryUrl, verify: true, default_sandbox_type: 'git_worktree', default_commands: [...workflowPresets.agent_workflow_full] }),
     onSuccess: () => {
       setUrl('');
       void queryClient.invalidateQueries({ queryKey: ['repositories'] });
@@ -59,7 +59,7 @@ function RepositoryCard({ repository }: { repository: ConfiguredRepository }) {
   const [sandbox, setSandbox] = useState<SandboxType>(repository.default_sandbox_type);
   const [steps, setSteps] = useState<WorkOrderStep[]>([...repository.default_commands]);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['repositories'] });
-  const update = useMutation({ mutationFn: () => api.updateRepository(repository.id, { default_sandbox_type: sandbox, default_commands: steps }), onSuccess: () => (setEditing(false), refresh()) });
+  const update = useMutation({ mutationFn: () => api.updateRepository(repository.id, { default_sandbox_type: sandbox as 'git_worktree' | 'git_branch', default_commands: steps }), onSuccess: () => (setEditing(false), refresh()) });
   const remove = useMutation({ mutationFn: () => api.deleteRepository(repository.id), onSuccess: refresh });
   const reverify = useMutation({ mutationFn: () => api.reverifyRepository(repository.id), onSuccess: refresh });
   const name = repository.display_name ?? `${repository.owner}/${repository.name}`;
