@@ -26,7 +26,11 @@ export type AgentIdentity =
       reason: string;
     };
 
-type IdentityFolders = Pick<AppConfig, 'AWO_HOME' | 'workOrderDir' | 'repositoryDir'> & { AWO_AGENT_USER?: string };
+type IdentityFolders = Pick<AppConfig, 'AWO_HOME' | 'workOrderDir' | 'repositoryDir'> & {
+  AWO_AGENT_USER?: string;
+  /** The worker user's home folder (default: the process's), the one closed parent the worker may open for the agent. */
+  workerHome?: string;
+};
 
 const preparing = new Map<string, Promise<AgentIdentity>>();
 
@@ -70,7 +74,7 @@ async function prepare(config: IdentityFolders, logger?: Pick<Logger, 'info' | '
   await chmod(home, 0o700);
   for (const dir of [config.AWO_HOME, config.workOrderDir, config.repositoryDir]) {
     await allowTraversal(dir);
-    await requireTraversableAncestors(dir, user);
+    await requireTraversableAncestors(dir, user, config.workerHome ?? os.homedir(), logger);
   }
   const identity: AgentIdentity = { isolated: true, user, uid: entry.uid, gid: entry.gid, home, gitIdentity: await workerGitIdentity() };
   logger?.info({ event: 'agent_identity_prepared', user, uid: entry.uid, gid: entry.gid }, 'agent_identity_prepared');
@@ -116,10 +120,21 @@ async function allowTraversal(dir: string): Promise<void> {
   if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
 }
 
-async function requireTraversableAncestors(dir: string, user: string): Promise<void> {
+/**
+ * The default AWO_HOME of a root worker is /root/.awo, and /root is 0700 on most systems: `npm start` as root must still
+ * work, so the worker's own home folder (and only that one) is opened for entering by name, never for listing, and the
+ * start-up log says so. Any other closed folder on the way is the operator's choice and stops start-up with the cause.
+ */
+async function requireTraversableAncestors(dir: string, user: string, workerHome: string, logger?: Pick<Logger, 'warn'>): Promise<void> {
   for (let current = path.dirname(dir); ; current = path.dirname(current)) {
     const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) {
+    if ((mode & 0o001) === 0 && path.resolve(current) === path.resolve(workerHome)) {
+      await chmod(current, (mode & 0o7777) | 0o001);
+      logger?.warn(
+        { event: 'agent_home_traversal_granted', folder: current, previous_mode: (mode & 0o7777).toString(8).padStart(4, '0') },
+        'agent_home_traversal_granted',
+      );
+    } else if ((mode & 0o001) === 0) {
       throw new ConfigError(
         `AWO_HOME: the agent user "${user}" cannot reach ${dir}, because ${current} (mode ${(mode & 0o7777).toString(8).padStart(4, '0')}) is closed to other users; ` +
           'put AWO_HOME (or the work-order and repository folders) where other users may enter, e.g. AWO_HOME=/var/lib/agent-work-orders',
