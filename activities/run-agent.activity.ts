@@ -18,7 +18,8 @@ interface AgentHeartbeat {
   deliveredPromptIds?: string[];
 }
 
-const heartbeatIntervalMs = 5_000;
+// Short, so a cancellation (answered to a heartbeat) stops the agent within a second; the worker throttles the RPCs.
+const heartbeatIntervalMs = 500;
 const continuationPrompt =
   'Your previous run of this step was interrupted before it finished (the worker running you stopped). ' +
   'Check the current state of the repository, then continue from where you stopped and complete the step as originally instructed.';

@@ -6,6 +6,8 @@ import { LineSplitter, parseStreamJsonLine } from './stream-json-parser.js';
 
 const stderrTailBytes = 4096;
 const killGraceMs = 3000;
+/** A cancelled or timed-out agent has nothing left to finish: SIGKILL follows SIGTERM quickly. */
+const stopKillGraceMs = 500;
 // setTimeout fires at once for anything longer.
 const maxTimerMs = 2 ** 31 - 1;
 /** After a turn ends with a written prompt not yet echoed, how long the next turn may take to begin. */
@@ -62,7 +64,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     const stop = (reason: 'aborted' | 'timedOut') => {
       if (stopReason) return;
       stopReason = reason;
-      kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId));
+      kills.push(killProcessGroup(pid, stopKillGraceMs, seen.sessionId));
     };
     // A caller's bug must surface from run(), not as an uncaught exception inside a stream handler.
     const callSafely = (callback: () => void) => {

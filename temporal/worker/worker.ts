@@ -14,6 +14,8 @@ import { createRetentionDeps } from './retention-wiring.js';
 import { hostTaskQueueName } from './task-queues.js';
 import { workOrderWorkflowBundle } from './workflow-bundle.js';
 
+const heartbeatThrottle = '500 ms';
+
 export interface WorkOrderWorkers {
   sharedTaskQueue: string;
   hostTaskQueue: string;
@@ -49,7 +51,16 @@ export async function createWorkOrderWorkers(options: {
     ...createAdmissionActivities({ client, sharedTaskQueue, maxConcurrent: () => settings.maxConcurrent(), isWorkOrderOpen: workOrderOpenProbe(client) }),
   };
   const workflowBundle = await workOrderWorkflowBundle();
-  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, activities, identity: workerIdentity(agentIdentity) };
+  const common = {
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    activities,
+    identity: workerIdentity(agentIdentity),
+    // A cancellation reaches a running activity only in a heartbeat's answer; the SDK's default throttle (80 % of the
+    // heartbeat timeout) would let a cancelled agent run on for up to 24 s.
+    maxHeartbeatThrottleInterval: heartbeatThrottle,
+    defaultHeartbeatThrottleInterval: heartbeatThrottle,
+  };
   const shared = await Worker.create({ ...common, taskQueue: sharedTaskQueue, workflowBundle });
   const host = await Worker.create({
     ...common,
