@@ -10,6 +10,8 @@ export interface AgentSettings {
   model: string;
   maxTurns?: number;
   skipPermissions: boolean;
+  /** Seconds without output or CPU use after which the agent counts as hung (AGENT_IDLE_TIMEOUT). */
+  idleTimeoutSeconds: number;
 }
 
 /** What the activities need from the world; the worker wires real services, tests may wire others. */

@@ -24,6 +24,14 @@ const continuationPrompt =
   'Your previous run of this step was interrupted before it finished (the worker running you stopped). ' +
   'Check the current state of the repository, then continue from where you stopped and complete the step as originally instructed.';
 
+function idleContinuationPrompt(idleTimeoutSeconds: number): string {
+  return (
+    `Your previous run of this step was stopped because it made no progress (no output, no CPU use) for ${idleTimeoutSeconds} s, ` +
+    'probably waiting on a command that never ends or asks for input. Check the current state of the repository, avoid ' +
+    'commands that wait forever (servers, watchers, interactive prompts), and complete the step as originally instructed.'
+  );
+}
+
 export function createRunAgentActivity(deps: ActivityDeps) {
   return {
     async runAgent(input: RunAgentInput): Promise<RunAgentResult> {
@@ -58,21 +66,25 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       const timer = setInterval(beat, heartbeatIntervalMs);
       const startedAt = Date.now();
       const settings = await deps.agentSettings();
+      const idleTimeoutSeconds = settings.idleTimeoutSeconds;
       let outcome: AgentRunOutcome;
-      try {
-        outcome = await deps.agent.run({
+      const runOnce = (resuming: boolean) =>
+        deps.agent.run({
           cwd: input.sandboxPath,
-          prompt,
+          prompt: resuming ? idleContinuationPrompt(idleTimeoutSeconds) : prompt,
           model: settings.model,
-          resumeSessionId: resumeSessionId ?? undefined,
+          resumeSessionId: (resuming ? sessionId : resumeSessionId) ?? undefined,
           maxTurns: settings.maxTurns,
           skipPermissions: settings.skipPermissions,
-          timeoutMs: input.timeoutSeconds * 1000,
+          timeoutMs: Math.max(1000, input.timeoutSeconds * 1000 - (Date.now() - startedAt)),
+          idleTimeoutMs: idleTimeoutSeconds * 1000,
+          onProgress: beat,
           env: deps.agentEnv(),
           signal: context.cancellationSignal,
           onSpawn: (pid, agent) => {
             agentPid = pid;
             writer.push(() => recordRunningAgent(pidFile, pid, sessionId));
+            void injection?.stop();
             injection = startPromptInjection({
               inbox: deps.promptInbox,
               agentWorkOrderId: input.agentWorkOrderId,
@@ -100,6 +112,13 @@ export function createRunAgentActivity(deps: ActivityDeps) {
             if (logged) workOrderEvent(deps, input.agentWorkOrderId, input.step, logged.level, logged.event, logged.fields);
           },
         });
+      try {
+        outcome = await runOnce(false);
+        // A hung agent gets one more chance in the same session (what it did so far is kept), then the step fails.
+        if (outcome.idle && sessionId !== null) {
+          workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_idle_resumed', { session_id: sessionId, idle_timeout_seconds: idleTimeoutSeconds });
+          outcome = await runOnce(true);
+        }
       } finally {
         clearInterval(timer);
         await (injection as { stop(): Promise<void> } | null)?.stop();
@@ -114,7 +133,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       }
 
       const durationSeconds = (Date.now() - startedAt) / 1000;
-      const result = { ...toStepResult(outcome, sessionId, durationSeconds, input.timeoutSeconds, crashedSessionId !== null), deliveredPromptIds };
+      const result = { ...toStepResult(outcome, sessionId, durationSeconds, input.timeoutSeconds, idleTimeoutSeconds, crashedSessionId !== null), deliveredPromptIds };
       workOrderEvent(deps, input.agentWorkOrderId, input.step, result.success ? 'info' : 'error', result.success ? 'agent_step_completed' : 'agent_step_failed', {
         session_id: result.sessionId,
         duration_seconds: durationSeconds,
@@ -151,11 +170,15 @@ function toStepResult(
   sessionId: string | null,
   durationSeconds: number,
   timeoutSeconds: number,
+  idleTimeoutSeconds: number,
   resumedAfterCrash: boolean,
 ): Omit<RunAgentResult, 'deliveredPromptIds'> {
   const base = { sessionId: outcome.result?.sessionId ?? sessionId, durationSeconds, costUsd: outcome.result?.costUsd ?? null, resumedAfterCrash };
   if (outcome.timedOut) {
     return { ...base, success: false, output: outcome.result?.resultText ?? null, errorMessage: `the agent did not finish within ${timeoutSeconds} s` };
+  }
+  if (outcome.idle) {
+    return { ...base, success: false, output: outcome.result?.resultText ?? null, errorMessage: `the agent made no progress for ${idleTimeoutSeconds} s` };
   }
   if (outcome.result && !outcome.result.isError && outcome.exitCode === 0) {
     return { ...base, success: true, output: outcome.result.resultText, errorMessage: null };

@@ -33,6 +33,7 @@ export const configRules: Record<ConfigVariable, string> = {
   CLAUDE_CLI_MAX_TURNS: 'a whole number of at least 1 (unset: no limit)',
   CLAUDE_CLI_SKIP_PERMISSIONS: 'true or false (or 1/0, yes/no)',
   AGENT_WORK_ORDER_TIMEOUT: 'the seconds an agent step may run, a whole number of at least 1',
+  AGENT_IDLE_TIMEOUT: 'the seconds an agent may go without output and without CPU use before it is stopped as hung, a whole number of at least 1',
   AGENT_WORK_ORDER_COMMANDS_DIR: "an existing folder of command files, absolute or relative to the service's root",
   GITHUB_TOKEN: 'a GitHub token, without spaces or line breaks',
   GITHUB_TOKEN_FILE: 'an absolute path to a file holding the GitHub token (used when GITHUB_TOKEN and GH_TOKEN are unset), e.g. /run/secrets/github_token',

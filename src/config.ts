@@ -65,6 +65,8 @@ export const configSchema = z.object({
   CLAUDE_CLI_MAX_TURNS: positiveInt.optional(),
   CLAUDE_CLI_SKIP_PERMISSIONS: booleanFromString.default(true),
   AGENT_WORK_ORDER_TIMEOUT: positiveInt.default(3600),
+  /** An agent step with no output and no CPU use for this long is stopped as hung (and resumed once). */
+  AGENT_IDLE_TIMEOUT: positiveInt.default(600),
   AGENT_WORK_ORDER_COMMANDS_DIR: z.string().default('.claude/commands/agent-work-orders'),
   // A token pasted from a file often carries its line break, which would fail every GitHub call far from here.
   GITHUB_TOKEN: noWhitespace.optional(),

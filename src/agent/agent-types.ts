@@ -32,12 +32,16 @@ export interface AgentRunRequest {
   maxTurns?: number;
   skipPermissions: boolean;
   timeoutMs: number;
+  /** Stop the run when the agent neither prints nor uses CPU for this long (unset: only the overall timeout). */
+  idleTimeoutMs?: number;
   /** Environment for the CLI process; built by the caller from an allow-list (never the GitHub token). */
   env: Record<string, string>;
   /** Aborting kills the whole process group. */
   signal?: AbortSignal;
   /** Called for every parsed output line, as it arrives (heartbeats, logs, artifacts hang off this). */
   onEvent?: (event: AgentEvent, rawLine: string) => void;
+  /** The agent's processes used CPU without printing: it is working, not hung. */
+  onProgress?: () => void;
   /** Called once the process has started, with its pid (the pid is also the process group id). */
   onSpawn?: (pid: number, agent: RunningAgent) => void;
   /** A prompt written into the run was taken by the agent: it reaches the model before the run ends. */
@@ -57,6 +61,8 @@ export interface AgentRunOutcome {
   /** Last lines of stderr, for error messages (never the whole stream). */
   stderrTail: string;
   timedOut: boolean;
+  /** Stopped by the idle timeout: no output and no CPU time for idleTimeoutMs. */
+  idle: boolean;
   aborted: boolean;
   /** Prompts written into the run that the agent took (their answers are part of this run's result). */
   deliveredPromptIds: string[];

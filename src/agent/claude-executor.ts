@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { execa } from 'execa';
 import { type AgentIdentity, spawnIdentity } from './agent-identity.js';
 import type { AgentExecutor, AgentResult, AgentRunOutcome, AgentRunRequest } from './agent-types.js';
+import { IdleWatchdog } from './idle-watchdog.js';
 import { LineSplitter, parseStreamJsonLine } from './stream-json-parser.js';
 
 const stderrTailBytes = 4096;
@@ -36,7 +37,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
 
   async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
     if (request.signal?.aborted) {
-      return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, aborted: true, deliveredPromptIds: [] };
+      return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, idle: false, aborted: true, deliveredPromptIds: [] };
     }
     const subprocess = execa(this.cliPath, claudeArguments(request), {
       cwd: request.cwd,
@@ -58,10 +59,10 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     const seen: { sessionId: string | null; result: AgentResult | null; callbackError?: unknown } = { sessionId: null, result: null };
     const input = new AgentInput(subprocess.stdin);
     let stderrTail = '';
-    let stopReason: 'aborted' | 'timedOut' | undefined;
+    let stopReason: 'aborted' | 'timedOut' | 'idle' | undefined;
     const kills: Promise<void>[] = [];
 
-    const stop = (reason: 'aborted' | 'timedOut') => {
+    const stop = (reason: 'aborted' | 'timedOut' | 'idle') => {
       if (stopReason) return;
       stopReason = reason;
       kills.push(killProcessGroup(pid, stopKillGraceMs, seen.sessionId));
@@ -75,7 +76,17 @@ export class ClaudeCodeExecutor implements AgentExecutor {
         stop('aborted');
       }
     };
+    const watchdog = request.idleTimeoutMs
+      ? new IdleWatchdog({
+          idleTimeoutMs: request.idleTimeoutMs,
+          // The CLI's own CPU does not count: it keeps ticking while it waits; its progress shows as output.
+          processes: async () => (await agentProcesses(pid, seen.sessionId))?.filter((member) => member !== pid) ?? null,
+          onIdle: () => stop('idle'),
+          onCpuProgress: () => callSafely(() => request.onProgress?.()),
+        })
+      : null;
     const handleLine = (line: string) => {
+      watchdog?.noteOutput();
       for (const event of parseStreamJsonLine(line)) {
         if (event.type === 'session_started') seen.sessionId = event.sessionId;
         if (event.type === 'user_message_taken') {
@@ -101,6 +112,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-stderrTailBytes);
     });
     // Once the CLI is gone, whatever its tools left running is orphaned (and may hold our pipes open).
+    watchdog?.start();
     subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId)));
     input.write(request.prompt, null);
     callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId) }));
@@ -108,6 +120,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     const finished = await subprocess;
     input.close();
     clearTimeout(timer);
+    watchdog?.stop();
     request.signal?.removeEventListener('abort', onAbort);
     splitter.flush().forEach(handleLine);
     await Promise.all(kills);
@@ -119,6 +132,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       result: seen.result,
       stderrTail,
       timedOut: stopReason === 'timedOut',
+      idle: stopReason === 'idle',
       aborted: stopReason === 'aborted',
       deliveredPromptIds: input.deliveredPromptIds(),
     };

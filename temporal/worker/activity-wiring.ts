@@ -53,6 +53,7 @@ export function createActivityDeps(
       model: (await agentSettings()).model,
       maxTurns: config.CLAUDE_CLI_MAX_TURNS,
       skipPermissions: config.CLAUDE_CLI_SKIP_PERMISSIONS,
+      idleTimeoutSeconds: config.AGENT_IDLE_TIMEOUT,
     }),
     agentEnv: () => environmentFor(agentIdentity, buildAgentEnv(env)),
     commandsDir: config.commandsDir,

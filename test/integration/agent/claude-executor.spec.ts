@@ -173,6 +173,28 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
     expect(await liveProcessesMatching((stat) => stat.pid === sleeperPid || stat.processGroup === pid)).toEqual([]);
   });
 
+  it('stops an agent whose tool sleeps without output or CPU for the idle timeout', async () => {
+    server.addRule({ match: 'idle task', turns: [bashTurn('sleep 120 && echo late > late.txt'), textTurn('stopped')] });
+
+    const startedAt = Date.now();
+    const outcome = await executor.run(request('Start the idle task', { idleTimeoutMs: 3000 }));
+
+    expect(outcome).toMatchObject({ idle: true, timedOut: false, aborted: false });
+    expect(Date.now() - startedAt).toBeLessThan(60_000);
+    await expect(fs.access(path.join(sandboxPath, 'late.txt'))).rejects.toThrow();
+  });
+
+  it('lets a busy but quiet agent run past the idle timeout while its CPU time grows', async () => {
+    // About 6 s of pure CPU, no output: twice the idle timeout.
+    server.addRule({ match: 'busy task', turns: [bashTurn('end=$((SECONDS+6)); while [ $SECONDS -lt $end ]; do :; done; echo busy done'), textTurn('busy finished')] });
+    let cpuProgress = 0;
+
+    const outcome = await executor.run(request('Start the busy task', { idleTimeoutMs: 3000, onProgress: () => (cpuProgress += 1) }));
+
+    expect(outcome).toMatchObject({ idle: false, timedOut: false, result: { isError: false, resultText: 'busy finished' } });
+    expect(cpuProgress).toBeGreaterThan(0);
+  });
+
   it('stops a run that outlives its timeout', async () => {
     server.addRule({ match: 'slow task', turns: [{ text: 'never sent', holdUntil: held }] });
 

@@ -32,7 +32,7 @@ describe('worker activity settings', () => {
   it('sees a saved token, model and CLI path at the next call, without a restart', async () => {
     const deps = createActivityDeps(loadConfig(env), createLogger('silent'), 'host-queue', env);
     expect(await deps.githubToken()).toBeUndefined();
-    expect(await deps.agentSettings()).toEqual({ model: 'sonnet', maxTurns: undefined, skipPermissions: true });
+    expect(await deps.agentSettings()).toEqual({ model: 'sonnet', maxTurns: undefined, skipPermissions: true, idleTimeoutSeconds: 600 });
 
     await api.settings.update({ github_token: 'ghp_savedThroughTheApi000000000000001', claude_cli_model: 'opus', claude_cli_path: claudeCliPath });
     expect(await deps.githubToken()).toBe('ghp_savedThroughTheApi000000000000001');

@@ -33,6 +33,7 @@ const badValues: Record<string, { value: string; problem: string }> = {
   CLAUDE_CLI_MAX_TURNS: { value: '0', problem: 'less than 1' },
   CLAUDE_CLI_SKIP_PERMISSIONS: { value: 'maybe', problem: 'not a boolean' },
   AGENT_WORK_ORDER_TIMEOUT: { value: '1h', problem: 'not a number' },
+  AGENT_IDLE_TIMEOUT: { value: '10m', problem: 'not a number' },
   AGENT_WORK_ORDER_COMMANDS_DIR: { value: 'no/such/commands', problem: 'no such folder' },
   GITHUB_TOKEN: { value: 'ghp_SecretTokenValue123\n', problem: 'contains whitespace' },
   GH_TOKEN: { value: 'gho_SecretTokenValue456 extra', problem: 'contains whitespace' },
