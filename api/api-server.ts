@@ -4,9 +4,11 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { projectRoot } from '../src/config.js';
+import type { HealthReport } from '../src/models/health-report.js';
 import { AppModule } from './app.module.js';
 import type { ApiAuth } from './auth/api-token.js';
 import { API_AUTH } from './auth/auth-tokens.js';
+import { HealthService } from './health/health.service.js';
 import { ApiExceptionFilter } from './core/api-exception.filter.js';
 import type { ApiDependencies } from './core/core.module.js';
 import { answerClientErrorsWithJson, methodNotAllowed } from './core/http-edge.js';
@@ -19,6 +21,8 @@ export interface ApiServerHandle {
   auth: ApiAuth;
   /** Ends open log streams, stops accepting requests and waits for the ones in flight. */
   close(): Promise<void>;
+  /** What /health answers, for the start banner. */
+  health(): Promise<HealthReport>;
 }
 
 /** Bodies are JSON; 512 kB leaves room for a 20,000-character request however it is escaped, and no more. */
@@ -37,7 +41,7 @@ export async function startApiServer(dependencies: Omit<ApiDependencies, 'versio
   logger.info({ event: 'api_server_started', url }, 'api_server_started');
   const auth = app.get<ApiAuth>(API_AUTH);
   logger.info({ event: 'api_auth_configured', token_source: auth.source, token_file: auth.file, required: auth.required }, 'api_auth_configured');
-  return { url, auth, close: () => app.close() };
+  return { url, auth, close: () => app.close(), health: () => app.get(HealthService).report() };
 }
 
 /** The configured app, not yet listening: the server above, and the OpenAPI dump the typed client is generated from. */

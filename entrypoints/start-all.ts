@@ -8,6 +8,7 @@ import { createNativeConnection } from '../temporal/worker/native-connection.js'
 import { ensureTemporalServer } from '../temporal/server/temporal-server.js';
 import { createWorkOrderWorkers } from '../temporal/worker/worker.js';
 import { installWorkerRuntime } from '../temporal/worker/worker-runtime.js';
+import { formatStartBanner } from './start-banner.js';
 
 /**
  * `npm start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the worker and the API, in one
@@ -46,10 +47,19 @@ async function main(): Promise<void> {
     await server.stop();
     throw error;
   }
-  console.log(`Temporal server: ${server.address}${server.uiUrl ? `  (Web UI ${server.uiUrl})` : ''}`);
-  console.log(`Worker: task queues ${workers.sharedTaskQueue}, ${workers.hostTaskQueue}`);
-  console.log(`API: ${api.url}/api/agent-work-orders  (OpenAPI ${api.url}/docs, health ${api.url}/health)`);
-  for (const line of apiTokenLines(api.auth)) console.log(line);
+  const health = await api.health();
+  console.log(
+    formatStartBanner({
+      version: health.version,
+      apiUrl: api.url,
+      temporalAddress: server.address,
+      temporalUiUrl: server.uiUrl,
+      taskQueues: [workers.sharedTaskQueue, workers.hostTaskQueue],
+      home: config.AWO_HOME,
+      notes: apiTokenLines(api.auth),
+      problems: health.reasons,
+    }),
+  );
 
   await running;
   await temporalClient.connection.close();

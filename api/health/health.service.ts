@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import type { AppConfig } from '../../src/config.js';
@@ -6,7 +6,8 @@ import type { DependencyHealth, HealthReport } from '../../src/models/health-rep
 import type { SettingsReader } from '../../src/settings/settings-service.js';
 import { APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT } from '../core/api-tokens.js';
 import { agentIsolationHealth, homeHealth } from './worker-host-health.js';
-import { SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
+import { githubServerProblem, githubTokenProblem, modelAccessProblem, presentProblems } from '../../src/readiness/work-readiness.js';
+import { CONFIGURATION_ENV, SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
 
 
 // Proto enum values (TASK_QUEUE_KIND_NORMAL, TASK_QUEUE_TYPE_WORKFLOW); @temporalio/proto is not a direct dependency.
@@ -24,28 +25,38 @@ const cliCacheMs = 60_000;
 @Injectable()
 export class HealthService {
   private readonly cliChecks = new Map<string, { at: number; result: Promise<DependencyHealth> }>();
+  private serverCheck: { at: number; result: Promise<string | null> } | null = null;
 
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SERVICE_VERSION) private readonly version: string,
     @Inject(SETTINGS_SERVICE) private readonly settings: SettingsReader,
+    @Optional() @Inject(CONFIGURATION_ENV) private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [temporalHealth, { worker, pollerIdentities }, claudeCli, git, home] = await Promise.all([
+    const [temporalHealth, { worker, pollerIdentities }, claudeCli, git, home, readiness] = await Promise.all([
       this.checkTemporal(),
       this.checkWorker(),
       this.claudeCliPath().then((cliPath) => this.checkCli(cliPath)),
       this.checkCli('git'),
       homeHealth(this.config),
+      // What would stop real work though every dependency answers: the start banner says the same.
+      presentProblems([githubTokenProblem(() => this.settings.githubToken()), modelAccessProblem(this.env), this.checkGithubServer()]),
     ]);
     const dependencies = { temporal: temporalHealth, worker, claude_cli: claudeCli, git, home, agent_isolation: agentIsolationHealth(pollerIdentities) };
     const unhealthy = Object.entries(dependencies).filter(([, health]) => !health.healthy);
-    // One line per problem; a check that is not a dependency (a missing credential) can add its own line here.
-    const reasons = unhealthy.map(([name, health]) => `${name}: ${health.detail}`);
+    const reasons = unhealthy.map(([name, health]) => `${name}: ${health.detail}`).concat(readiness);
     const status = unhealthy.some(([name]) => criticalDependencies.has(name)) ? 'unhealthy' : reasons.length > 0 ? 'degraded' : 'healthy';
     return { status, service: 'agent-work-orders', version: this.version, dependencies, reasons };
+  }
+
+  /** Cached like the CLIs: the forge's host moves only with the configuration. */
+  private checkGithubServer(): Promise<string | null> {
+    if (this.serverCheck && Date.now() - this.serverCheck.at < cliCacheMs) return this.serverCheck.result;
+    this.serverCheck = { at: Date.now(), result: githubServerProblem(this.config.GITHUB_SERVER_URL) };
+    return this.serverCheck.result;
   }
 
   /** The CLI the worker will run: a path saved in settings counts, not only the environment's. */

@@ -8,12 +8,13 @@ import { type CreateWorkOrderRequest, type ListWorkOrdersQuery, toWorkOrderInput
 import { type AgentWorkOrder, endedStatuses, type GitProgress, type StepHistory, workOrderInputSchema } from '../../src/models/work-order.js';
 import { isOpenExecution } from '../../temporal/client/work-order-status.js';
 import { promptSignal } from '../../workflows/messages.js';
-import { WorkOrderEndedError } from '../core/api-errors.js';
+import { RequestValidationError, WorkOrderEndedError } from '../core/api-errors.js';
 import { API_LOGGER, APP_CONFIG } from '../core/api-tokens.js';
 import type { CancelAcknowledgement, CreateWorkOrderResponse, PromptAcknowledgement } from './work-order.dto.js';
 import { WorkOrderStateReader } from './work-order-state.reader.js';
 import { SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
 import type { SettingsService } from '../../src/settings/settings-service.js';
+import { githubTokenProblem } from '../../src/readiness/work-readiness.js';
 import { type ExecutionSummary, WorkOrderGateway } from './work-order-gateway.js';
 
 /** Starting, listing, prompting and cancelling work orders; every decision about a work order's lifecycle is here. */
@@ -31,6 +32,7 @@ export class WorkOrdersService {
     // Two ids colliding is a 1-in-4-billion event per pair; trying a second id is cheaper than explaining a 500.
     // The timeout in effect now (environment, else a saved setting) is fixed into the work order's input.
     const agentTimeoutSeconds = await this.settings.value('agent_timeout_seconds');
+    await this.assertGithubToken();
     for (let attempt = 1; ; attempt += 1) {
       const input = workOrderInputSchema.parse(
         toWorkOrderInput(request, {
@@ -56,6 +58,12 @@ export class WorkOrdersService {
         message: `work order started with steps ${input.selectedCommands.join(', ')}; follow it at /api/agent-work-orders/${input.agentWorkOrderId}`,
       };
     }
+  }
+
+  /** Refused here rather than at the push an hour later, and before any sandbox is made. */
+  private async assertGithubToken(): Promise<void> {
+    const problem = await githubTokenProblem(() => this.settings.githubToken());
+    if (problem) throw new RequestValidationError([{ field: 'github_token', message: problem, rule: 'required' }]);
   }
 
   /** From visibility (memo and search attributes), so the list survives API restarts and agrees across replicas. */

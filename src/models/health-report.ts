@@ -24,7 +24,7 @@ export const healthReportSchema = z
       /** Whether the polling workers run their agents as a user of their own, unable to read the workers' secrets. */
       agent_isolation: dependencyHealthSchema,
     }),
-    /** One line per unhealthy dependency; empty when healthy. */
+    /** One line per unhealthy dependency or missing credential that would stop real work; empty when healthy. */
     reasons: z.array(z.string()),
   })
   .meta({ id: 'HealthReport' });
