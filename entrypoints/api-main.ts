@@ -4,6 +4,7 @@ import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
 import { connectClient, temporalAddress } from '../temporal/client/connection.js';
 import { apiTokenLines, startApiServer } from '../api/api-server.js';
+import { temporalUiUrl } from '../api/info/info.controller.js';
 import { formatStartBanner } from './start-banner.js';
 
 /** Starts only the API, against TEMPORAL_ADDRESS (or the embedded server's port): for replicas and compose. */
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const { client, connection } = await connectClient(config);
   const api = await startApiServer({ config, temporalClient: client, logger: rootLogger });
   const health = await api.health();
-  console.log(formatStartBanner({ version: health.version, apiUrl: api.url, temporalAddress: temporalAddress(config), temporalUiUrl: null, home: config.AWO_HOME, notes: apiTokenLines(api.auth), problems: health.reasons }));
+  console.log(formatStartBanner({ version: health.version, apiUrl: api.url, temporalAddress: temporalAddress(config), temporalUiUrl: temporalUiUrl(config), home: config.AWO_HOME, notes: apiTokenLines(api.auth), problems: health.reasons }));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -8,6 +8,7 @@ import { createNativeConnection } from '../temporal/worker/native-connection.js'
 import { ensureTemporalServer } from '../temporal/server/temporal-server.js';
 import { createWorkOrderWorkers } from '../temporal/worker/worker.js';
 import { installWorkerRuntime } from '../temporal/worker/worker-runtime.js';
+import { temporalUiUrl } from '../api/info/info.controller.js';
 import { formatStartBanner } from './start-banner.js';
 
 /**
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
       version: health.version,
       apiUrl: api.url,
       temporalAddress: server.address,
-      temporalUiUrl: server.uiUrl,
+      temporalUiUrl: server.uiUrl ?? temporalUiUrl(config),
       taskQueues: [workers.sharedTaskQueue, workers.hostTaskQueue],
       home: config.AWO_HOME,
       notes: apiTokenLines(api.auth),
