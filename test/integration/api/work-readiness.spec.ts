@@ -68,7 +68,7 @@ describe('what would stop real work', () => {
   });
 
   it('takes the work order once a token is saved in the settings', async () => {
-    await api.http().put(`${prefix}/settings`).send({ github_token: testToken }).expect(200);
+    await api.http().put(`${prefix}/settings`).set('authorization', `Bearer ${api.token}`).send({ github_token: testToken }).expect(200);
     const health = await api.http().get('/health');
     expect((health.body.reasons as string[]).some((reason) => reason.startsWith('no GitHub token'))).toBe(false);
     const answer = await api.http().post(prefix).send({ repository_url: `http://127.0.0.1:${closedPort}/acme/app`, user_request: 'Add a README' });
