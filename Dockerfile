@@ -26,11 +26,16 @@ RUN npm install -g --no-audit --no-fund "@anthropic-ai/claude-code@${CLAUDE_CODE
 # Agents commit in the sandboxes; a fallback identity (GIT_AUTHOR_* / GIT_COMMITTER_* in .env override it).
 RUN git config --system user.name "Agent Work Orders" \
   && git config --system user.email "agent-work-orders@localhost"
-# A fixed uid, so files on the named volumes keep one owner across rebuilds.
+# Fixed uids, so files on the named volumes keep one owner across rebuilds. awo runs the API and the setup and owns the
+# config volume (secret key, store files: 0700/0600). The worker runs as root only so that it can run the agent as
+# awo-agent, a third user that can read neither awo's config nor root's environment (src/agent/agent-identity.ts).
 RUN groupadd --system --gid 10001 awo \
   && useradd --system --uid 10001 --gid awo --create-home --home-dir /home/awo --shell /usr/sbin/nologin awo \
-  && install -d -m 0700 -o awo -g awo /data /data/repositories /data/work-orders /data/config /data/temporal /data/hosts
-# Named volumes start as copies of these folders, so they are created owned by awo with mode 0700.
+  && useradd --system --uid 10002 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin awo-agent \
+  && install -d -m 0700 -o awo -g awo /data /data/repositories /data/work-orders /data/config /data/temporal /data/hosts \
+  && chmod 0701 /data /data/hosts
+# Named volumes start as copies of these folders, so they are created owned by awo with mode 0700; /data and /data/hosts
+# are 0701: the agent user may enter them by name (to reach its sandbox) but not list them.
 
 WORKDIR /app
 ENV NODE_ENV=production \
@@ -42,6 +47,7 @@ COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/scripts ./scripts
 COPY --from=build --chown=root:root /app/.claude/commands ./.claude/commands
 
+# The API and the setup run as awo; the worker service overrides this with `user: root` (docker-compose.yml).
 USER awo
 EXPOSE 8888
 CMD ["node", "dist/entrypoints/api-main.js"]

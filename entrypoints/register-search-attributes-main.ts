@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { rootLogger } from '../src/logger.js';
+import { loadSecretKey } from '../src/settings/secret-box.js';
 import { temporalAddress } from '../temporal/client/connection.js';
 import { prepareNamespace } from '../temporal/server/namespace-setup.js';
 
@@ -27,6 +28,9 @@ async function connectWhenUp(address: string): Promise<Connection> {
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // In compose the worker runs as root: were it first to create the key file, it would be root's 0600 and the API (awo)
+  // could not read it. Created here, by the setup that runs as awo before both, it is awo's 0600 for everyone.
+  await loadSecretKey(config);
   const address = temporalAddress(config);
   const connection = await connectWhenUp(address);
   try {

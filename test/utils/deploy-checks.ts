@@ -18,11 +18,14 @@ export interface ComposeService {
   volumes?: (string | { source?: string; target?: string; type?: string })[];
   depends_on?: Record<string, { condition?: string }> | string[];
   healthcheck?: { test?: string[] | string; disable?: boolean };
+  user?: string;
+  secrets?: (string | { source: string; target?: string })[];
 }
 
 export interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string; environment?: string }>;
 }
 
 export const requiredServices = ['postgresql', 'temporal', 'temporal-ui', 'setup', 'api', 'worker'];
@@ -47,7 +50,12 @@ export const composeOnlyVariables = [
   'TEMPORAL_HOST_PORT',
   'TEMPORAL_UI_HOST_PORT',
   'PUBLISH_ADDRESS',
+  'GITHUB_TOKEN_SECRET_FILE',
 ];
+
+/** The compose secret holding the GitHub token, and where the services that use it read it. */
+export const githubTokenSecret = 'github_token';
+export const githubTokenFile = `/run/secrets/${githubTokenSecret}`;
 
 const oneShot = (service: ComposeService) => service.restart === 'no';
 
@@ -131,8 +139,10 @@ export function checkCompose(compose: ComposeFile, isConfigVariable: (name: stri
     if (name === 'worker') problems.push(...workerHostFolderProblems(service, mounts[workerHostsVolume]));
     const envFiles = [service.env_file ?? []].flat().map((entry) => (typeof entry === 'string' ? entry : entry.path));
     if (!envFiles.includes('.env')) problems.push(`${name} does not read .env`);
+    problems.push(...githubTokenProblems(compose, name, service));
     if (!environmentValue(service, 'TEMPORAL_ADDRESS')) problems.push(`${name} does not name the compose Temporal server in TEMPORAL_ADDRESS`);
   }
+  if (services.worker) problems.push(...agentIsolationProblems(services.worker));
   if (services.postgresql?.image && !services.postgresql.image.startsWith('postgres:')) problems.push('postgresql is not the official postgres image');
   for (const name of ownServices) {
     for (const variable of environmentNames(services[name] ?? {})) {
@@ -141,6 +151,33 @@ export function checkCompose(compose: ComposeFile, isConfigVariable: (name: stri
       }
     }
   }
+  return problems;
+}
+
+/**
+ * The token reaches the API and the workers as a compose secret file, never as a variable: an environment is readable
+ * through /proc/<pid>/environ, and .env (which every service reads) may still carry a GITHUB_TOKEN line, so the
+ * service's environment clears both names (an empty value is unset for the service).
+ */
+function githubTokenProblems(compose: ComposeFile, name: string, service: ComposeService): string[] {
+  const problems: string[] = [];
+  for (const variable of ['GITHUB_TOKEN', 'GH_TOKEN']) {
+    if (environmentValue(service, variable) !== '') problems.push(`${name}: ${variable} is not cleared ("") in its environment: the token must come from the ${githubTokenSecret} secret`);
+  }
+  const mounted = (service.secrets ?? []).some((secret) => (typeof secret === 'string' ? secret : secret.source) === githubTokenSecret && (typeof secret === 'string' || !secret.target || secret.target === githubTokenSecret));
+  if (!mounted) problems.push(`${name} does not mount the ${githubTokenSecret} secret`);
+  if (!compose.secrets?.[githubTokenSecret]?.file) problems.push(`the ${githubTokenSecret} secret is not declared from a file`);
+  if (environmentValue(service, 'GITHUB_TOKEN_FILE') !== githubTokenFile) problems.push(`${name}: GITHUB_TOKEN_FILE is not ${githubTokenFile}`);
+  return problems;
+}
+
+/** Only a root worker can run the agent as another user (src/agent/agent-identity.ts); else the agent reads its secrets. */
+function agentIsolationProblems(worker: ComposeService): string[] {
+  const problems: string[] = [];
+  const user = worker.user?.split(':')[0];
+  if (user !== 'root' && user !== '0') problems.push(`worker runs as ${worker.user ?? "the image's user"}, not root, so the agent cannot run as another user`);
+  const agentUser = environmentValue(worker, 'AWO_AGENT_USER');
+  if (!agentUser || agentUser === 'root') problems.push(`worker: AWO_AGENT_USER is ${agentUser ? 'root' : 'unset'}; expected the image's unprivileged agent user`);
   return problems;
 }
 
@@ -227,5 +264,6 @@ export function checkDockerfile(text: string, claudeCodeVersion: string): string
   if (!/^ENV\s[^\n]*AWO_HOME=\/data\b/m.test(instructions.join('\n'))) problems.push('AWO_HOME is not /data');
   if (!instructions.some((line) => /^WORKDIR\s+\/app$/i.test(line))) problems.push('WORKDIR is not /app');
   if (!instructions.some((line) => /^COPY\s.*\.claude\/commands/i.test(line))) problems.push('the .claude/commands folder is not copied');
+  if (!/useradd --system\b[^\n]*\sawo-agent(\s|$)/m.test(runs)) problems.push('the agent user awo-agent is not created');
   return problems;
 }

@@ -17,6 +17,7 @@ const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), 'ut
 const composeText = read('docker-compose.yml');
 // `merge`: compose resolves `<<: *anchor` merge keys, and so must the parse the checks look at.
 const loadCompose = (): ComposeFile => parse(composeText, { merge: true }) as ComposeFile;
+const loadComposeService = (name: string) => loadCompose().services[name]!;
 const schemaKeys = new Set(Object.keys(configSchema.shape));
 const isConfigVariable = (name: string) => schemaKeys.has(name);
 const dockerfile = read('Dockerfile');
@@ -90,6 +91,36 @@ describe('docker-compose.yml', () => {
       );
     });
 
+    it('a GitHub token in a worker\'s or the API\'s environment, or no token secret', () => {
+      const environment = (service: string) => loadComposeService(service).environment as Record<string, string>;
+      expect(broken((compose) => ((compose.services.worker!.environment as Record<string, string>).GITHUB_TOKEN = '${GITHUB_TOKEN}'))).toContain(
+        'worker: GITHUB_TOKEN is not cleared ("") in its environment: the token must come from the github_token secret',
+      );
+      expect(broken((compose) => delete (compose.services.worker!.environment as Record<string, string>).GH_TOKEN)).toContain(
+        'worker: GH_TOKEN is not cleared ("") in its environment: the token must come from the github_token secret',
+      );
+      expect(broken((compose) => ((compose.services.api!.environment as Record<string, string>).GITHUB_TOKEN = 'ghp_x'))).toContain(
+        'api: GITHUB_TOKEN is not cleared ("") in its environment: the token must come from the github_token secret',
+      );
+      expect(broken((compose) => delete compose.services.worker!.secrets)).toContain('worker does not mount the github_token secret');
+      expect(broken((compose) => delete compose.secrets)).toContain('the github_token secret is not declared from a file');
+      expect(broken((compose) => delete (compose.services.worker!.environment as Record<string, string>).GITHUB_TOKEN_FILE)).toContain(
+        'worker: GITHUB_TOKEN_FILE is not /run/secrets/github_token',
+      );
+      expect(environment('worker').GITHUB_TOKEN_FILE).toBe('/run/secrets/github_token');
+    });
+
+    it('a worker that cannot run the agent as another user', () => {
+      expect(broken((compose) => delete compose.services.worker!.user)).toContain("worker runs as the image's user, not root, so the agent cannot run as another user");
+      expect(broken((compose) => (compose.services.worker!.user = 'awo'))).toContain('worker runs as awo, not root, so the agent cannot run as another user');
+      expect(broken((compose) => delete (compose.services.worker!.environment as Record<string, string>).AWO_AGENT_USER)).toContain(
+        "worker: AWO_AGENT_USER is unset; expected the image's unprivileged agent user",
+      );
+      expect(broken((compose) => ((compose.services.worker!.environment as Record<string, string>).AWO_AGENT_USER = 'root'))).toContain(
+        "worker: AWO_AGENT_USER is root; expected the image's unprivileged agent user",
+      );
+    });
+
     it('an environment variable the service does not know', () => {
       expect(broken((compose) => ((compose.services.worker!.environment as Record<string, string>).AWO_MAX_CONCURENT = '3'))).toContain(
         'worker passes AWO_MAX_CONCURENT, which is neither in the config schema nor on the allow-list',
@@ -116,6 +147,7 @@ describe('Dockerfile', () => {
     );
     expect(checkDockerfile(dockerfile.replace(/^USER awo$/m, 'USER root'), claudeCodeVersion)).toContain('the runtime stage runs as root');
     expect(checkDockerfile(dockerfile.replace(/--no-install-recommends git /, '--no-install-recommends '), claudeCodeVersion)).toContain('git is not installed');
+    expect(checkDockerfile(dockerfile.replace(/ awo-agent(\s)/, ' agent$1'), claudeCodeVersion)).toContain('the agent user awo-agent is not created');
     expect(checkDockerfile(dockerfile, '9.9.9')).toContain(`Claude Code ${claudeCodeVersion} in the image, 9.9.9 in package-lock.json`);
   });
 
