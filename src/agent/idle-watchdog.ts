@@ -21,6 +21,7 @@ export class IdleWatchdog {
   private timer: NodeJS.Timeout | null = null;
   private checking = false;
   private fired = false;
+  private outputSeen = false;
 
   constructor(private readonly options: IdleWatchdogOptions) {}
 
@@ -32,6 +33,7 @@ export class IdleWatchdog {
 
   /** The agent printed something. */
   noteOutput(): void {
+    this.outputSeen = true;
     this.lastProgressAt = Date.now();
   }
 
@@ -54,7 +56,8 @@ export class IdleWatchdog {
         }
         this.lastCpuTicks = ticks;
       }
-      if (this.timer && Date.now() - this.lastProgressAt >= this.options.idleTimeoutMs) {
+      // The clock starts at the agent's first event: a CLI still starting (slowly, on a loaded host) is not hung.
+      if (this.timer && this.outputSeen && Date.now() - this.lastProgressAt >= this.options.idleTimeoutMs) {
         this.fired = true;
         this.stop();
         this.options.onIdle();
