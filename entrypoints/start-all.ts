@@ -7,6 +7,7 @@ import { connectClient } from '../temporal/client/connection.js';
 import { createNativeConnection } from '../temporal/worker/native-connection.js';
 import { ensureTemporalServer } from '../temporal/server/temporal-server.js';
 import { createWorkOrderWorkers } from '../temporal/worker/worker.js';
+import { keepWorkersRunning } from '../temporal/worker/worker-restart-loop.js';
 import { installWorkerRuntime } from '../temporal/worker/worker-runtime.js';
 import { temporalUiUrl } from '../api/info/info.controller.js';
 import { formatStartBanner } from './start-banner.js';
@@ -22,8 +23,9 @@ async function main(): Promise<void> {
   await prepareHome(config, rootLogger);
   const server = await ensureTemporalServer(config, rootLogger);
   const connection = await createNativeConnection(server.address);
-  const workers = await createWorkOrderWorkers({ config, connection, logger: rootLogger });
-  const running = workers.run();
+  const createWorkers = () => createWorkOrderWorkers({ config, connection, logger: rootLogger });
+  const workers = keepWorkersRunning(await createWorkers(), createWorkers, rootLogger);
+  const running = workers.running;
   const temporalClient = await connectClient({ ...config, TEMPORAL_ADDRESS: server.address });
 
   let stopping = false;

@@ -26,6 +26,7 @@ export const configRules: Record<ConfigVariable, string> = {
   AWO_WORKER_HOST_ID: `${namePattern}, unique per worker host`,
   AWO_TEMPORAL_PORT: tcpPort,
   AWO_TEMPORAL_UI_PORT: tcpPort,
+  AWO_TEMPORAL_RESTART_DELAY_MS: 'the milliseconds to wait before restarting the embedded dev server after it died, a whole number of at least 1',
   AWO_TEMPORAL_UI_URL: 'the http(s) URL a browser opens the Temporal Web UI at, e.g. http://127.0.0.1:8080',
   TEMPORAL_CLI_PATH: executable('temporal'),
   CLAUDE_CLI_PATH: executable('claude'),

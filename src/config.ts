@@ -57,6 +57,8 @@ export const configSchema = z.object({
   AWO_WORKER_HOST_ID: identifier.default(os.hostname().replace(/[^\w.-]/g, '-')),
   AWO_TEMPORAL_PORT: port.default(7233),
   AWO_TEMPORAL_UI_PORT: port.default(8233),
+  /** First wait before the embedded dev server is restarted after it died (doubled while restarts keep failing). */
+  AWO_TEMPORAL_RESTART_DELAY_MS: positiveInt.default(1000),
   /** The Temporal Web UI the browser UI links to; unset: the embedded dev server's UI, or none with TEMPORAL_ADDRESS. */
   AWO_TEMPORAL_UI_URL: httpUrl.optional(),
   TEMPORAL_CLI_PATH: executable.optional(),

@@ -6,6 +6,7 @@ import { openWorkOrderLogStore } from '../../src/logs/open-log-store.js';
 import type { WorkOrderLogStore } from '../../src/logs/work-order-log-store.js';
 import { API_LOGGER, APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_LOG_STORE } from './api-tokens.js';
 import { TemporalAvailability } from './temporal-availability.js';
+import { TemporalAvailableInterceptor } from './temporal-available.interceptor.js';
 import { TemporalAvailableGuard } from './temporal-available.guard.js';
 
 /** What the API process is started with; everything else is built from it. */
@@ -37,7 +38,7 @@ export class CoreModule implements OnApplicationShutdown {
           }),
       },
     ];
-    const services = [TemporalAvailability, TemporalAvailableGuard];
+    const services = [TemporalAvailability, TemporalAvailableGuard, TemporalAvailableInterceptor];
     return { module: CoreModule, providers: [...providers, ...services], exports: [...providers.map((provider) => provider.provide), ...services] };
   }
 

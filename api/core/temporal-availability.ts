@@ -12,6 +12,11 @@ const probeIntervalUpMs = 1_000;
 const probeIntervalDownMs = 500;
 /** What a 503 tells callers: about the embedded server's first restart backoff plus its start. */
 const retryAfterSeconds = 5;
+/**
+ * A request still waiting on Temporal after this long asks at once whether it is there: one that passed the check
+ * just before the server died would otherwise hang in the SDK's retries until the server is back.
+ */
+const slowRequestMs = 250;
 
 /**
  * Whether the API's Temporal server answers, probed in the background. Routes that need Temporal ask it first, so
@@ -23,6 +28,8 @@ export class TemporalAvailability implements OnModuleInit, OnApplicationShutdown
   private lastError = '';
   private readonly stopped = new AbortController();
   private loop: Promise<void> | undefined;
+  private probing: Promise<void> | undefined;
+  private readonly lostListeners = new Set<() => void>();
 
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
@@ -41,7 +48,34 @@ export class TemporalAvailability implements OnModuleInit, OnApplicationShutdown
   /** Throws the 503 error when the last probe failed. */
   assertReachable(): void {
     if (this.reachable) return;
-    throw new DependencyUnavailableError('temporal', `Temporal is not reachable (${this.lastError}); try again shortly`, retryAfterSeconds);
+    throw this.unavailableError();
+  }
+
+  /**
+   * Calls `onLost` with the 503 error when Temporal is found unreachable while a request waits on it (a probe runs
+   * once the request is slower than `slowRequestMs`); returns the function that stops watching.
+   */
+  watchWhileWaiting(onLost: (error: DependencyUnavailableError) => void): () => void {
+    let watching = true;
+    const lost = () => {
+      if (watching) onLost(this.unavailableError());
+    };
+    this.lostListeners.add(lost);
+    const timer = setTimeout(() => {
+      void this.probe().then(() => {
+        if (!this.reachable) lost();
+      });
+    }, slowRequestMs);
+    timer.unref();
+    return () => {
+      watching = false;
+      clearTimeout(timer);
+      this.lostListeners.delete(lost);
+    };
+  }
+
+  private unavailableError(): DependencyUnavailableError {
+    return new DependencyUnavailableError('temporal', `Temporal is not reachable (${this.lastError}); try again shortly`, retryAfterSeconds);
   }
 
   private async run(): Promise<void> {
@@ -52,7 +86,15 @@ export class TemporalAvailability implements OnModuleInit, OnApplicationShutdown
     }
   }
 
-  private async probe(): Promise<void> {
+  /** One probe at a time: the loop's and slow requests' share it. */
+  private probe(): Promise<void> {
+    this.probing ??= this.probeOnce().finally(() => {
+      this.probing = undefined;
+    });
+    return this.probing;
+  }
+
+  private async probeOnce(): Promise<void> {
     try {
       await this.client.withDeadline(Date.now() + probeTimeoutMs, () => this.client.workflowService.getSystemInfo({}));
       if (!this.reachable) this.logger.info({ event: 'api_temporal_reconnected' }, 'api_temporal_reconnected');
@@ -62,6 +104,7 @@ export class TemporalAvailability implements OnModuleInit, OnApplicationShutdown
       if (this.reachable) this.logger.warn({ event: 'api_temporal_lost', error: message }, 'api_temporal_lost');
       this.reachable = false;
       this.lastError = message.replace(/^\d+\s+[A-Z_]+:\s*/, '') || 'no answer';
+      for (const listener of [...this.lostListeners]) listener();
     }
   }
 }

@@ -1,13 +1,15 @@
-import { Controller, HttpCode, HttpStatus, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { workOrdersRoutePrefix } from '../work-orders/work-orders.controller.js';
 import { type RetentionTriggerQuery, retentionTriggerQuerySchema, type RetentionTriggerResponse, retentionTriggerResponseSchema } from './maintenance.dto.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { TemporalAvailableGuard } from '../core/temporal-available.guard.js';
+import { TemporalAvailableInterceptor } from '../core/temporal-available.interceptor.js';
 
 @ApiTags('maintenance')
 @Controller(`${workOrdersRoutePrefix}/maintenance`)
 @UseGuards(TemporalAvailableGuard)
+@UseInterceptors(TemporalAvailableInterceptor)
 export class MaintenanceController {
   constructor(private readonly maintenance: MaintenanceService) {}
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -33,6 +33,7 @@ import { WorkOrderLogStreamService } from './work-order-log-stream.service.js';
 import { WorkOrderLogsService } from './work-order-logs.service.js';
 import { WorkOrdersService } from './work-orders.service.js';
 import { TemporalAvailableGuard } from '../core/temporal-available.guard.js';
+import { TemporalAvailableInterceptor } from '../core/temporal-available.interceptor.js';
 
 export const workOrdersRoutePrefix = 'api/agent-work-orders';
 
@@ -43,6 +44,7 @@ const errorResponse = (status: number, description: string) => ApiResponse({ sta
 @ApiTags('agent work orders')
 @Controller(workOrdersRoutePrefix)
 @UseGuards(TemporalAvailableGuard)
+@UseInterceptors(TemporalAvailableInterceptor)
 export class WorkOrdersController {
   constructor(
     private readonly workOrders: WorkOrdersService,

@@ -34,6 +34,8 @@ export async function ensureTemporalServer(config: AppConfig, logger: Logger): P
   }
   await mkdir(config.temporalDir, { recursive: true, mode: 0o700 });
   const cliPath = await findOrInstallTemporalCli(config, logger);
-  const server = await superviseDevServer(devServerOptionsFromConfig(config, cliPath, logger));
+  const server = await superviseDevServer(devServerOptionsFromConfig(config, cliPath, logger), {
+    initialBackoffMs: config.AWO_TEMPORAL_RESTART_DELAY_MS,
+  });
   return { address: server.address, uiUrl: server.uiUrl, pid: () => server.pid(), stop: () => server.stop() };
 }
