@@ -26,6 +26,7 @@ const badValues: Record<string, { value: string; problem: string }> = {
   AWO_WORKER_HOST_ID: { value: 'host id', problem: 'has characters other than' },
   AWO_TEMPORAL_PORT: { value: 'abc', problem: 'not a number' },
   AWO_TEMPORAL_UI_PORT: { value: '8233.5', problem: 'not a whole number' },
+  AWO_TEMPORAL_RESTART_DELAY_MS: { value: '0', problem: 'less than 1' },
   AWO_TEMPORAL_UI_URL: { value: 'localhost:8080', problem: 'not an http(s) URL' },
   TEMPORAL_CLI_PATH: { value: 'temporal server start-dev', problem: 'contains spaces' },
   CLAUDE_CLI_PATH: { value: 'claude --verbose', problem: 'contains spaces' },
