@@ -4,34 +4,19 @@
  * and prints, per sandbox type: POST-to-completed times for sequential work orders (median, p95), the part spent inside
  * the agent CLI (from the step history), the rest as orchestration overhead, and the throughput of concurrent ones.
  *
- * BENCH_COUNT (default 20) work orders per measurement; BENCH_SANDBOXES (default git_worktree,git_branch).
+ * BENCH_COUNT (default 5) work orders per measurement; BENCH_SANDBOXES (default git_worktree,git_branch).
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { AgentWorkOrder, StepRecord } from '../src/models/work-order.js';
-import { bashTurn, type Rule, startModelServer, textTurn, writeTurn } from '../test/fixtures/model-server.js';
-import { startTestForge, type TestForge } from '../test/fixtures/test-forge.js';
-import { freePorts, median, percentile, waitForHealth } from './bench-helpers.js';
+import type { TestForge } from '../test/fixtures/test-forge.js';
+import { median, percentile } from './bench-helpers.js';
+import { benchStepRules, startBenchService } from './bench-service.js';
 
-// Compiled to dist-bench/bench/ (its own out dir, so test fixtures stay out of dist/); the service runs from dist/.
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const prefix = '/api/agent-work-orders';
-const token = 'ghp_benchforgetoken0123456789abcdef';
-const count = Number(process.env.BENCH_COUNT ?? 20);
+const count = Number(process.env.BENCH_COUNT ?? 5);
 const sandboxTypes = (process.env.BENCH_SANDBOXES ?? 'git_worktree,git_branch').split(',');
 const pollMs = 100;
-
-/** The default five steps, each answered at once: a branch, a plan, a file, a commit; the service opens the PR. */
-const rules: Rule[] = [
-  { match: /^# Create Branch/m, turns: [bashTurn('git checkout -b feat/bench'), textTurn('feat/bench')] },
-  { match: /^# Planning/m, turns: [writeTurn('PRPs/plan.md', '# Plan\n\n1. Add the file.\n'), textTurn('Plan written to PRPs/plan.md')] },
-  { match: /^# Execute/m, turns: [writeTurn('bench.txt', 'hello\n'), textTurn('Wrote bench.txt')] },
-  { match: /^# Commit/m, turns: [bashTurn('git add -A && git commit -q -m "feat: bench change"'), textTurn('feat: bench change')] },
-];
 
 interface Measured {
   totalSeconds: number;
@@ -39,50 +24,10 @@ interface Measured {
 }
 
 async function main(): Promise<void> {
-  const home = await mkdtemp(path.join(os.tmpdir(), 'awo-bench-'));
-  const model = await startModelServer({ rules });
-  const forge = await startTestForge({ token });
-  const [apiPort, temporalPort, uiPort] = await freePorts(3);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWO_HOME: home,
-    AWO_HOST: '127.0.0.1',
-    AWO_PORT: String(apiPort),
-    AWO_TEMPORAL_PORT: String(temporalPort),
-    AWO_TEMPORAL_UI_PORT: String(uiPort),
-    GITHUB_TOKEN: token,
-    GITHUB_API_URL: forge.apiUrl,
-    GITHUB_SERVER_URL: forge.url,
-    CLAUDE_CLI_PATH: path.join(projectRoot, 'node_modules', '.bin', 'claude'),
-    CLAUDE_CONFIG_DIR: path.join(home, 'claude-config'),
-    ANTHROPIC_BASE_URL: model.url,
-    ANTHROPIC_API_KEY: 'sk-ant-bench-dummy',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    IS_SANDBOX: '1',
-    GIT_AUTHOR_NAME: 'Bench',
-    GIT_AUTHOR_EMAIL: 'bench@example.test',
-    GIT_COMMITTER_NAME: 'Bench',
-    GIT_COMMITTER_EMAIL: 'bench@example.test',
-    LOG_LEVEL: 'warn',
-    ...(process.env.TEMPORAL_CLI_PATH ? { TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH } : {}),
-    ...(process.env.AWO_MAX_CONCURRENT ? { AWO_MAX_CONCURRENT: process.env.AWO_MAX_CONCURRENT } : {}),
-  };
-  const baseUrl = `http://127.0.0.1:${apiPort}`;
-  const service = spawn(process.execPath, [path.join(projectRoot, 'dist', 'entrypoints', 'start-all.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // Ctrl-C on a long run must not leave the service (and its Temporal server) behind.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      service.kill('SIGTERM');
-      service.once('exit', () => process.exit(130));
-    });
-  }
+  const startedAt = Date.now();
+  const bench = await startBenchService(benchStepRules);
+  const { baseUrl, forge, env } = bench;
   try {
-    const startedAt = Date.now();
-    await waitForHealth(baseUrl, service, () => output);
     console.log(`service up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${os.cpus().length} CPUs, Node ${process.version}); ${count} work orders per measurement, steps create-branch, planning, execute, commit, create-pr`);
     console.log(`AWO_MAX_CONCURRENT=${env.AWO_MAX_CONCURRENT ?? '5 (default)'}\n`);
 
@@ -119,11 +64,7 @@ async function main(): Promise<void> {
     }
     printTable(header, rows);
   } finally {
-    service.kill('SIGTERM');
-    await new Promise((resolve) => service.once('exit', resolve));
-    await model.close();
-    await forge.close();
-    await rm(home, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

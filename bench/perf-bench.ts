@@ -1,0 +1,282 @@
+/**
+ * `npm run bench` (second part): where a work order's time goes, measured against a floor in the same run.
+ *
+ * - Timeline of one work order, per step set (create-branch/planning/commit, and the default five): POST -> first agent
+ *   process, gap between agent steps, last agent exit -> `completed` visible in GET (agent start = step timestamp minus
+ *   its duration, both recorded by the workflow right after the agent exits).
+ * - Floor: the same agent turns run directly with `claude -p` in a clone of the same repository, no service; every
+ *   figure is printed with its ratio to the floor, so the numbers hold on a noisy machine.
+ * - Six at once (AWO_MAX_CONCURRENT=6) against the floor's six at once; the service's own CPU time per work order
+ *   (its processes, not the agent processes it starts); cancel latency (POST /cancel -> `cancelled` visible and the
+ *   agent's processes gone); memory of the service's node processes idle and with 20 open work orders, the Temporal
+ *   dev server's separately.
+ *
+ * BENCH_PERF_COUNT (default 5) sequential work orders per step set; BENCH_CANCEL_COUNT (default 5).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { readFile, readdir, readlink, rm, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import type { AgentWorkOrder, StepRecord } from '../src/models/work-order.js';
+import { bashTurn, type Rule, textTurn } from '../test/fixtures/model-server.js';
+import { median, percentile } from './bench-helpers.js';
+import { type BenchService, benchStepRules, claudeCliPath, projectRoot, startBenchService } from './bench-service.js';
+
+const run = promisify(execFile);
+const prefix = '/api/agent-work-orders';
+const count = Number(process.env.BENCH_PERF_COUNT ?? 5);
+const cancelCount = Number(process.env.BENCH_CANCEL_COUNT ?? 5);
+const concurrent = 6;
+const pollMs = 20;
+const cancelMarker = 'BENCH-CANCEL';
+const sleepCommand = 'sleep 3717';
+const threeSteps = ['create-branch', 'planning', 'commit'];
+const fiveSteps = ['create-branch', 'planning', 'execute', 'commit', 'create-pr'];
+
+const rules: Rule[] = [{ match: cancelMarker, turns: [bashTurn(sleepCommand), textTurn('slept')] }, ...benchStepRules];
+
+interface Timeline {
+  total: number;
+  agent: number;
+  toFirstAgent: number;
+  gaps: number[];
+  lastExitToVisible: number;
+}
+
+async function main(): Promise<void> {
+  const bench = await startBenchService(rules, { AWO_MAX_CONCURRENT: String(concurrent) });
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'awo-bench-floor-'));
+  try {
+    console.log(`\n== perf bench (${os.cpus().length} CPUs, Node ${process.version}; ${count} per step set, limit ${concurrent}) ==`);
+    await serviceRun(bench, 'warm-up', threeSteps);
+    await floorRun(bench, scratch, 'warm-up', threeSteps);
+    await sleep(2_000);
+    const idle = await memory(bench.process.pid!);
+
+    for (const steps of [threeSteps, fiveSteps]) {
+      const service: Timeline[] = [];
+      const floor: Timeline[] = [];
+      const cpuBefore = await serviceCpuSeconds(bench.process.pid!);
+      for (let index = 0; index < count; index += 1) {
+        // Interleaved, so both see the same machine.
+        service.push(await serviceRun(bench, `s${steps.length}-${index}`, steps));
+        floor.push(await floorRun(bench, scratch, `f${steps.length}-${index}`, steps));
+        process.stderr.write('.');
+      }
+      const cpuPerWorkOrder = ((await serviceCpuSeconds(bench.process.pid!)) - cpuBefore) / count;
+      process.stderr.write('\n');
+      console.log(`\n${steps.join(' / ')} (median of ${count}; ratio = service / floor)`);
+      const pick = (timelines: Timeline[], key: keyof Omit<Timeline, 'gaps'>) => median(timelines.map((timeline) => timeline[key]));
+      const serviceOverhead = service.map((timeline) => timeline.total - timeline.agent);
+      const floorOverhead = floor.map((timeline) => timeline.total - timeline.agent);
+      rows([
+        ['POST -> completed', pick(service, 'total'), pick(floor, 'total')],
+        ['inside the agent CLI', pick(service, 'agent'), pick(floor, 'agent')],
+        ['overhead (the rest), median', median(serviceOverhead), median(floorOverhead)],
+        ['overhead p90', percentile(serviceOverhead, 90), percentile(floorOverhead, 90)],
+        ['POST -> first agent process', pick(service, 'toFirstAgent'), pick(floor, 'toFirstAgent')],
+        ['gap between agent steps', median(service.flatMap((timeline) => timeline.gaps)), median(floor.flatMap((timeline) => timeline.gaps))],
+        ['last agent exit -> completed visible', pick(service, 'lastExitToVisible'), pick(floor, 'lastExitToVisible')],
+      ]);
+      console.log(`service CPU time per work order (its own processes, not the agents'): ${cpuPerWorkOrder.toFixed(2)} s`);
+    }
+
+    const serviceStart = performance.now();
+    await Promise.all(Array.from({ length: concurrent }, (_, index) => serviceRun(bench, `p-${index}`, fiveSteps)));
+    const serviceWall = (performance.now() - serviceStart) / 1000;
+    const floorStart = performance.now();
+    await Promise.all(Array.from({ length: concurrent }, (_, index) => floorRun(bench, scratch, `pf-${index}`, fiveSteps)));
+    const floorWall = (performance.now() - floorStart) / 1000;
+    console.log(`\nsix at once (five steps, limit ${concurrent}): service ${serviceWall.toFixed(2)} s, floor ${floorWall.toFixed(2)} s, ratio ${(serviceWall / floorWall).toFixed(2)}`);
+
+    const cancels: number[] = [];
+    for (let index = 0; index < cancelCount; index += 1) cancels.push(await cancelOne(bench, `c-${index}`));
+    console.log(`cancel: POST /cancel -> cancelled visible and agent processes gone: median ${seconds(median(cancels))}, p95 ${seconds(percentile(cancels, 95))} (n=${cancelCount})`);
+
+    const open = await Promise.all(Array.from({ length: 20 }, (_, index) => post(bench, `m-${index}`, cancelMarker, threeSteps)));
+    await waitUntil(async () => (await processesWith(sleepCommand)).length >= concurrent, 'the agents of the open work orders to start');
+    const busy = await memory(bench.process.pid!);
+    await Promise.all(open.map((id) => fetch(`${bench.baseUrl}${prefix}/${id}/cancel`, { method: 'POST' })));
+    console.log(`memory RSS, service node processes: idle ${mib(idle.service)}, 20 open work orders (${concurrent} agents running) ${mib(busy.service)}`);
+    console.log(`memory RSS, Temporal dev server: idle ${mib(idle.temporal)}, 20 open ${mib(busy.temporal)}`);
+  } finally {
+    await bench.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function post(bench: BenchService, name: string, request: string, steps: string[]): Promise<string> {
+  const repository = await bench.forge.createRepository({ owner: 'bench', name });
+  const created = await fetch(`${bench.baseUrl}${prefix}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ repository_url: repository.htmlUrl, user_request: request, sandbox_type: 'git_worktree', selected_commands: steps }),
+  });
+  if (created.status !== 201) throw new Error(`POST answered ${created.status}: ${await created.text()}`);
+  return ((await created.json()) as { agent_work_order_id: string }).agent_work_order_id;
+}
+
+async function serviceRun(bench: BenchService, name: string, steps: string[]): Promise<Timeline> {
+  const postedAt = Date.now();
+  const id = await post(bench, name, 'Add bench.txt', steps);
+  for (;;) {
+    const state = (await (await fetch(`${bench.baseUrl}${prefix}/${id}`)).json()) as AgentWorkOrder;
+    if (state.status === 'completed') break;
+    if (state.status === 'failed' || state.status === 'cancelled') throw new Error(`${id} ${state.status}: ${state.error_message}`);
+    await sleep(pollMs);
+  }
+  const visibleAt = Date.now();
+  const { steps: records } = (await (await fetch(`${bench.baseUrl}${prefix}/${id}/steps`)).json()) as { steps: StepRecord[] };
+  const agentSteps = records
+    .filter((step) => step.agent_name === 'claude-code')
+    .map((step) => ({ end: Date.parse(step.timestamp), start: Date.parse(step.timestamp) - step.duration_seconds * 1000 }));
+  return timeline(postedAt, visibleAt, agentSteps);
+}
+
+/** The same turns without the service: a clone of the same repository, then `claude -p` per step, then a push. */
+async function floorRun(bench: BenchService, scratch: string, name: string, steps: string[]): Promise<Timeline> {
+  const repository = await bench.forge.createRepository({ owner: 'floor', name });
+  const startedAt = Date.now();
+  const dir = path.join(scratch, name);
+  await run('git', ['clone', '-q', '--shared', repository.bareDir, dir]);
+  const agentSteps: Array<{ start: number; end: number }> = [];
+  for (const step of steps.filter((candidate) => candidate !== 'create-pr')) {
+    const prompt = await readFile(path.join(projectRoot, '.claude', 'commands', 'agent-work-orders', `${step}.md`), 'utf8');
+    const start = Date.now();
+    await claudePrint(bench.agentEnv, dir, prompt.replaceAll('$ARGUMENTS', 'Add bench.txt').replaceAll('$1', 'Add bench.txt'));
+    agentSteps.push({ start, end: Date.now() });
+  }
+  if (steps.includes('create-pr')) await run('git', ['-C', dir, 'push', '-q', 'origin', 'HEAD']);
+  return timeline(startedAt, Date.now(), agentSteps);
+}
+
+function claudePrint(env: NodeJS.ProcessEnv, cwd: string, prompt: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(claudeCliPath, ['-p', '--output-format', 'json', '--dangerously-skip-permissions'], { cwd, env, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.end(prompt);
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`claude -p exited ${code}: ${stderr.slice(-500)}`))));
+  });
+}
+
+function timeline(startedAt: number, visibleAt: number, agentSteps: Array<{ start: number; end: number }>): Timeline {
+  const first = agentSteps[0]!;
+  const last = agentSteps.at(-1)!;
+  return {
+    total: (visibleAt - startedAt) / 1000,
+    agent: agentSteps.reduce((sum, step) => sum + (step.end - step.start), 0) / 1000,
+    toFirstAgent: (first.start - startedAt) / 1000,
+    gaps: agentSteps.slice(1).map((step, index) => (step.start - agentSteps[index]!.end) / 1000),
+    lastExitToVisible: (visibleAt - last.end) / 1000,
+  };
+}
+
+async function cancelOne(bench: BenchService, name: string): Promise<number> {
+  const id = await post(bench, name, cancelMarker, threeSteps);
+  await waitUntil(async () => (await processesIn(id)).length > 0 && (await processesWith(sleepCommand)).length > 0, `the agent of ${id} to run`);
+  const cancelAt = performance.now();
+  const cancelled = await fetch(`${bench.baseUrl}${prefix}/${id}/cancel`, { method: 'POST' });
+  if (!cancelled.ok) throw new Error(`POST /cancel answered ${cancelled.status}`);
+  let visible = false;
+  let gone = false;
+  while (!(visible && gone)) {
+    visible ||= ((await (await fetch(`${bench.baseUrl}${prefix}/${id}`)).json()) as AgentWorkOrder).status === 'cancelled';
+    gone ||= (await processesIn(id)).length === 0 && (await processesWith(sleepCommand)).length === 0;
+    if (performance.now() - cancelAt > 120_000) throw new Error(`${id} was not cancelled within 120 s`);
+    await sleep(pollMs);
+  }
+  return (performance.now() - cancelAt) / 1000;
+}
+
+async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(pollMs);
+  }
+}
+
+async function pids(): Promise<number[]> {
+  return (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry)).map(Number);
+}
+
+async function processesWith(text: string): Promise<number[]> {
+  const found = await Promise.all((await pids()).map(async (pid) => ((await readProc(pid, 'cmdline')).replaceAll('\0', ' ').includes(text) ? pid : 0)));
+  return found.filter(Boolean);
+}
+
+/** Processes working in the work order's sandbox: the agent CLI and the tools it started. */
+async function processesIn(id: string): Promise<number[]> {
+  const found = await Promise.all((await pids()).map(async (pid) => ((await readlink(`/proc/${pid}/cwd`).catch(() => '')).includes(id) ? pid : 0)));
+  return found.filter(Boolean);
+}
+
+async function readProc(pid: number, file: string): Promise<string> {
+  return readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
+}
+
+/** The service's process tree without the agent CLIs (and what they started): node processes and the dev server. */
+async function serviceTree(root: number): Promise<Array<{ pid: number; kind: 'service' | 'temporal' }>> {
+  const entries = await Promise.all(
+    (await pids()).map(async (pid) => {
+      const stat = await readProc(pid, 'stat');
+      const cmdline = (await readProc(pid, 'cmdline')).replaceAll('\0', ' ');
+      return { pid, ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmdline };
+    }),
+  );
+  const tree: Array<{ pid: number; kind: 'service' | 'temporal' }> = [];
+  const visit = (pid: number) => {
+    const entry = entries.find((candidate) => candidate.pid === pid);
+    if (!entry || entry.cmdline.includes('claude')) return;
+    tree.push({ pid, kind: /temporal/.test(entry.cmdline.split(' ')[0] ?? '') ? 'temporal' : 'service' });
+    entries.filter((child) => child.ppid === pid).forEach((child) => visit(child.pid));
+  };
+  visit(root);
+  return tree;
+}
+
+async function memory(root: number): Promise<{ service: number; temporal: number }> {
+  const totals = { service: 0, temporal: 0 };
+  for (const { pid, kind } of await serviceTree(root)) {
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(await readProc(pid, 'status'))?.[1] ?? 0);
+    totals[kind] += rssKb * 1024;
+  }
+  return totals;
+}
+
+/** User + system time of the service's own node processes (children's time, i.e. the agents', not included). */
+async function serviceCpuSeconds(root: number): Promise<number> {
+  let ticks = 0;
+  for (const { pid, kind } of await serviceTree(root)) {
+    if (kind !== 'service') continue;
+    const stat = await readProc(pid, 'stat');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+function rows(table: Array<[string, number, number]>): void {
+  const width = Math.max(...table.map(([label]) => label.length));
+  console.log(`${''.padEnd(width)}  ${'service'.padStart(8)}  ${'floor'.padStart(8)}  ratio`);
+  for (const [label, service, floor] of table) {
+    console.log(`${label.padEnd(width)}  ${seconds(service).padStart(8)}  ${seconds(floor).padStart(8)}  ${floor > 0 ? (service / floor).toFixed(2) : '-'}`);
+  }
+}
+
+function seconds(value: number): string {
+  return `${value.toFixed(3)} s`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+main().catch((error: unknown) => {
+  console.error(`perf bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
