@@ -23,15 +23,20 @@ export class MaintenanceService {
       const scheduleIds = hostId
         ? [retentionScheduleId(hostId)]
         : [...new Set([...(await listRetentionScheduleIds(this.client)), retentionScheduleId(this.config.AWO_WORKER_HOST_ID)])];
-      const triggered: RetentionTriggerResponse['triggered'] = [];
-      for (const scheduleId of scheduleIds) {
-        try {
-          const run = await triggerRetention(this.client, retentionHostId(scheduleId));
-          triggered.push({ schedule_id: run.scheduleId, host_id: retentionHostId(scheduleId), workflow_id: run.workflowId });
-        } catch (error) {
-          if (!(error instanceof ScheduleNotFoundError)) throw error;
-        }
-      }
+      // All at once: each trigger waits for its run to start, and a host that is gone (its last run never finished) would
+      // otherwise add its whole wait to every other host's.
+      const runs = await Promise.all(
+        scheduleIds.map(async (scheduleId) => {
+          try {
+            const run = await triggerRetention(this.client, retentionHostId(scheduleId));
+            return { schedule_id: run.scheduleId, host_id: retentionHostId(scheduleId), workflow_id: run.workflowId };
+          } catch (error) {
+            if (error instanceof ScheduleNotFoundError) return null;
+            throw error;
+          }
+        }),
+      );
+      const triggered: RetentionTriggerResponse['triggered'] = runs.filter((run) => run !== null);
       if (triggered.length === 0) {
         throw new NotFoundException(
           hostId ? `no retention schedule for worker host ${hostId}: has a worker with AWO_WORKER_HOST_ID=${hostId} started?` : 'no retention schedule: no worker has started yet',
