@@ -26,14 +26,19 @@ export async function followWorkOrder(api: ApiClient, workOrderId: string, optio
     runningLine = false;
   };
 
+  const printFinished = (steps: StepRecord[]) => {
+    if (!out) return;
+    for (; printed < steps.length; printed += 1) {
+      clearRunning();
+      out.write(`${stepLine(steps[printed]!)}\n`);
+    }
+  };
+
   for (;;) {
     const [workOrder, history] = await Promise.all([api.getWorkOrder(workOrderId), api.stepHistory(workOrderId)]);
-    const steps = history.steps;
+    let steps = history.steps;
+    printFinished(steps);
     if (out) {
-      for (; printed < steps.length; printed += 1) {
-        clearRunning();
-        out.write(`${stepLine(steps[printed]!)}\n`);
-      }
       const current = workOrder.status === 'running' ? workOrder.current_step : null;
       if (current && live) {
         clearRunning();
@@ -46,6 +51,9 @@ export async function followWorkOrder(api: ApiClient, workOrderId: string, optio
       announced = current;
     }
     if (endedStatuses.has(workOrder.status)) {
+      // Both were read at once: the history may predate the ending the state already shows, so read it once more.
+      steps = (await api.stepHistory(workOrderId)).steps;
+      printFinished(steps);
       if (out) clearRunning();
       if (workOrder.status === 'completed') return { workOrder, steps };
       throw new CliError(`work order ${workOrderId} ${workOrder.status}${workOrder.error_message ? `: ${workOrder.error_message.split('\n')[0]}` : ''}`);

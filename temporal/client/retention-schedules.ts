@@ -18,7 +18,7 @@ export interface TriggeredRetention {
  * Runs the host's cleanup now, as the Web UI's "Trigger" does. A run already in progress is not doubled: this one is
  * buffered and starts when that one ends. Throws ScheduleNotFoundError when no worker of that host ever started.
  */
-export async function triggerRetention(client: Client, hostId: string, waitForStartMs = 10_000): Promise<TriggeredRetention> {
+export async function triggerRetention(client: Client, hostId: string, waitForStartMs = 3_000): Promise<TriggeredRetention> {
   const handle = client.schedule.getHandle(retentionScheduleId(hostId));
   const actionsBefore = (await handle.describe()).info.numActionsTaken;
   await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
