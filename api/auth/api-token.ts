@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { AppConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/config-errors.js';
+import { readOrCreateSecretFile } from '../../src/files/random-secret-file.js';
 
 export const apiTokenFileName = 'api-token';
 
@@ -38,36 +37,12 @@ export async function resolveApiAuth(config: Pick<AppConfig, 'AWO_API_TOKEN' | '
     );
   }
   const file = path.join(config.configDir, apiTokenFileName);
-  return { token: await readOrCreateTokenFile(file), source: 'file', file, required };
+  return { token: await readOrCreateSecretFile(file, 32, parseTokenFile(file), 'API token file'), source: 'file', file, required };
 }
 
-/** Two processes starting together race to create the file: the loser's hard link fails and it reads the winner's. */
-async function readOrCreateTokenFile(file: string): Promise<string> {
-  const existing = await readTokenFile(file);
-  if (existing) return existing;
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(temporary, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    await fs.link(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await fs.rm(temporary, { force: true });
-  }
-  const created = await readTokenFile(file);
-  if (!created) throw new Error(`API token file ${file} vanished right after it was created`);
-  return created;
-}
-
-async function readTokenFile(file: string): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = (await fs.readFile(file, 'utf8')).trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  if (!/^[\x21-\x7e]{16,512}$/.test(text)) throw new ConfigError(`API token file ${file} must hold 16-512 printable characters without spaces; remove it to generate a new one`, 'AWO_API_TOKEN');
-  return text;
+function parseTokenFile(file: string) {
+  return (text: string): string => {
+    if (!/^[\x21-\x7e]{16,512}$/.test(text)) throw new ConfigError(`API token file ${file} must hold 16-512 printable characters without spaces; remove it to generate a new one`, 'AWO_API_TOKEN');
+    return text;
+  };
 }

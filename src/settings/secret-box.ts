@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
+import { readOrCreateSecretFile } from '../files/random-secret-file.js';
 
 const keyBytes = 32;
 const ivBytes = 12;
@@ -65,32 +65,10 @@ export function decodeSecretKey(text: string): Buffer {
 export async function loadSecretKey(config: Pick<AppConfig, 'AWO_SECRET_KEY' | 'configDir'>): Promise<Buffer> {
   if (config.AWO_SECRET_KEY) return decodeSecretKey(config.AWO_SECRET_KEY);
   const keyPath = path.join(config.configDir, secretKeyFileName);
-  const existing = await readKeyFile(keyPath);
-  if (existing) return existing;
-
-  await fs.mkdir(config.configDir, { recursive: true, mode: 0o700 });
-  const temporary = `${keyPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(temporary, `${randomBytes(keyBytes).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    await fs.link(temporary, keyPath);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await fs.rm(temporary, { force: true });
-  }
-  const created = await readKeyFile(keyPath);
-  if (!created) throw new Error(`secret key file ${keyPath} vanished right after it was created`);
-  return created;
+  return readOrCreateSecretFile(keyPath, keyBytes, (text) => parseKeyFile(keyPath, text), 'secret key file');
 }
 
-async function readKeyFile(keyPath: string): Promise<Buffer | undefined> {
-  let text: string;
-  try {
-    text = (await fs.readFile(keyPath, 'utf8')).trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+function parseKeyFile(keyPath: string, text: string): Buffer {
   if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new Error(`secret key file ${keyPath} must hold 64 hex characters (32 bytes); it does not`);
   return Buffer.from(text, 'hex');
 }
