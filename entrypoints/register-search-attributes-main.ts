@@ -2,7 +2,7 @@ import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { rootLogger } from '../src/logger.js';
 import { loadSecretKey } from '../src/settings/secret-box.js';
-import { temporalAddress } from '../temporal/client/connection.js';
+import { connectionOptions, temporalAddress } from '../temporal/client/connection.js';
 import { prepareNamespace } from '../temporal/server/namespace-setup.js';
 
 /** Closed work orders stay listable at least this long, and never less than their files are kept. */
@@ -13,7 +13,7 @@ async function connectWhenUp(address: string): Promise<Connection> {
   const deadline = Date.now() + connectTimeoutMs;
   for (;;) {
     try {
-      return await Connection.connect({ address });
+      return await Connection.connect(connectionOptions(address));
     } catch (error) {
       if (Date.now() > deadline) throw error;
       rootLogger.warn({ event: 'temporal_connection_retried', address, error: error instanceof Error ? error.message : String(error) }, 'temporal_connection_retried');

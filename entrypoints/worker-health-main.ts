@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { loadConfig } from '../src/config.js';
-import { temporalAddress } from '../temporal/client/connection.js';
+import { connectionOptions, temporalAddress } from '../temporal/client/connection.js';
 import { hostTaskQueueName } from '../temporal/worker/task-queues.js';
 
 // Values of Temporal's TaskQueueKind and TaskQueueType enums; the proto package that names them is not ours to import.
@@ -19,7 +19,7 @@ const freshPollMs = 120_000;
 async function main(): Promise<number> {
   const config = loadConfig();
   const taskQueue = hostTaskQueueName(config.AWO_TASK_QUEUE, config.AWO_WORKER_HOST_ID);
-  const connection = await Connection.connect({ address: temporalAddress(config), connectTimeout: 5000 });
+  const connection = await Connection.connect(connectionOptions(temporalAddress(config), { connectTimeout: 5000 }));
   try {
     const { pollers } = await connection.workflowService.describeTaskQueue({
       namespace: config.TEMPORAL_NAMESPACE,

@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { shutdownSafeRetryInterceptor } from './grpc-retry.js';
 import type { AppConfig } from '../../src/config.js';
 
 /** The full AppConfig fits; tests pass just an address and a namespace. */
@@ -18,8 +19,13 @@ export interface TemporalClientHandle {
   connection: Connection;
 }
 
+/** Every client connection of this project: Temporal's retries, minus the crash when a retry outlives `close()`. */
+export function connectionOptions(address: string, options: Omit<ConnectionOptions, 'address' | 'interceptors'> = {}): ConnectionOptions {
+  return { ...options, address, interceptors: [shutdownSafeRetryInterceptor()] };
+}
+
 /** A workflow client bound to the configured namespace, on the server `temporalAddress` picks. */
 export async function connectClient(config: TemporalConnectionConfig): Promise<TemporalClientHandle> {
-  const connection = await Connection.connect({ address: temporalAddress(config) });
+  const connection = await Connection.connect(connectionOptions(temporalAddress(config)));
   return { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), connection };
 }

@@ -8,6 +8,7 @@ import type { SearchAttributeType } from '@temporalio/common';
 import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { customSearchAttributes, registerSearchAttributes } from './search-attributes-registration.js';
+import { connectionOptions } from '../client/connection.js';
 
 /** The dev server listens on loopback only: it has no authentication. */
 const HOST = '127.0.0.1';
@@ -104,13 +105,24 @@ async function assertPortFree(port: number, role: DevServerPortInUseError['role'
 /** The last lines of the server's output, for error messages when it dies during start-up. */
 class OutputTail {
   private text = '';
+  /** A Go panic prints its cause first and then a long stack that would push the cause out of the tail. */
+  private panicLine: string | undefined;
   append(chunk: Buffer): void {
-    this.text = (this.text + chunk.toString('utf8')).slice(-8_000);
+    const text = chunk.toString('utf8');
+    this.panicLine ??= /^(panic|fatal error): .*$/m.exec(text)?.[0];
+    this.text = (this.text + text).slice(-8_000);
   }
   lines(count = 15): string {
-    return this.text.trim().split('\n').slice(-count).join('\n');
+    const last = this.text.trim().split('\n').slice(-count).join('\n');
+    return this.panicLine && !last.includes(this.panicLine) ? `${this.panicLine}\n...\n${last}` : last;
+  }
+  crashed(): boolean {
+    return this.panicLine !== undefined;
   }
 }
+
+/** The CLI crashed (a Go panic) before it answered; unlike a taken port, starting it again may well work. */
+export class DevServerCrashedError extends Error {}
 
 /**
  * Starts `temporal server start-dev` with the work-order search attributes and resolves once the namespace answers.
@@ -118,6 +130,18 @@ class OutputTail {
  * `--search-attribute` flags to a new database: keys added later would be missing from a persistent one.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServerHandle> {
+  try {
+    return await startDevServerOnce(options);
+  } catch (error) {
+    if (!(error instanceof DevServerCrashedError)) throw error;
+    // Seen on a restart on the same database right after a stop; the supervisor would retry too, but a caller that
+    // starts the server once (tests, `npm start`) should not fail on a crash the next attempt does not repeat.
+    options.logger.warn({ event: 'temporal_dev_server_start_retried', error_message: error.message }, 'temporal_dev_server_start_retried');
+    return startDevServerOnce(options);
+  }
+}
+
+async function startDevServerOnce(options: DevServerOptions): Promise<DevServerHandle> {
   const { cliPath, port, uiPort, namespace, logger, dbFile, logFile, startTimeoutMs = 60_000, stopTimeoutMs = 10_000 } = options;
   const startedAt = Date.now();
   await assertPortFree(port, 'gRPC');
@@ -215,14 +239,12 @@ async function waitUntilReady(
   while (Date.now() < deadline) {
     if (processExit) {
       const output = tail.lines();
-      throw (
-        portInUseFromOutput(output) ??
-        new Error(`Temporal dev server exited during start-up (code ${processExit.code}, signal ${processExit.signal}):\n${output}`)
-      );
+      const message = `Temporal dev server exited during start-up (code ${processExit.code}, signal ${processExit.signal}):\n${output}`;
+      throw portInUseFromOutput(output) ?? (tail.crashed() ? new DevServerCrashedError(message) : new Error(message));
     }
     let connection: Connection | undefined;
     try {
-      connection = await Connection.connect({ address, connectTimeout: '1s' });
+      connection = await Connection.connect(connectionOptions(address, { connectTimeout: '1s' }));
       const ready = connection;
       await ready.withDeadline(Date.now() + 5_000, () => ready.workflowService.describeNamespace({ namespace }));
       return ready;

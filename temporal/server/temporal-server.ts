@@ -6,6 +6,7 @@ import { devServerOptionsFromConfig } from './dev-server.js';
 import { superviseDevServer } from './dev-server-supervisor.js';
 import { registerSearchAttributes } from './search-attributes-registration.js';
 import { findOrInstallTemporalCli } from './temporal-cli.js';
+import { connectionOptions } from '../client/connection.js';
 
 export interface TemporalServerHandle {
   address: string;
@@ -23,7 +24,7 @@ export interface TemporalServerHandle {
  */
 export async function ensureTemporalServer(config: AppConfig, logger: Logger): Promise<TemporalServerHandle> {
   if (config.TEMPORAL_ADDRESS) {
-    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    const connection = await Connection.connect(connectionOptions(config.TEMPORAL_ADDRESS));
     try {
       const { added } = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
       if (added.length > 0) logger.info({ event: 'temporal_search_attributes_registered', added }, 'temporal_search_attributes_registered');

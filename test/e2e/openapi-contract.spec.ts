@@ -13,6 +13,9 @@ import { type ServiceProcess, spawnService } from './service-process.js';
  */
 const logStreamPath = '/api/agent-work-orders/{agent_work_order_id}/logs/stream';
 
+/** A CPython 3.11 fault inside hypothesis, not a finding about this API. */
+const interpreterFault = /SystemError: AST constructor recursion depth mismatch/;
+
 describe('OpenAPI document against the started service', () => {
   const harness = new WorkOrderHarness({ inProcessWorker: false });
   let service: ServiceProcess;
@@ -43,7 +46,7 @@ describe('OpenAPI document against the started service', () => {
   });
 
   it('answers every operation as documented: schemathesis finds no failure with every check on', async () => {
-    const run = await execa(
+    const runOnce = () => execa(
       schemathesis,
       [
         '--config-file',
@@ -69,6 +72,14 @@ describe('OpenAPI document against the started service', () => {
       ],
       { reject: false, timeout: 900_000, all: true, env: { NO_COLOR: '1', SCHEMATHESIS_HOOKS: '' } },
     );
+    let run = await runOnce();
+    // CPython 3.11 can fail parsing hypothesis' own source for a strategy's description; schemathesis reports it as a
+    // runtime error of the operation it was generating for, not as a finding about this API. Such a run says
+    // nothing, so it runs again once; a second one fails the test as usual.
+    if (run.exitCode !== 0 && interpreterFault.test(run.all)) {
+      console.log('schemathesis hit the CPython AST fault; running again');
+      run = await runOnce();
+    }
     const summary = run.all.slice(Math.max(0, run.all.lastIndexOf('SUMMARY') - 80));
     console.log(`schemathesis exit ${run.exitCode}\n${summary}`);
     expect({ exitCode: run.exitCode, failures: run.exitCode === 0 ? '' : run.all }).toEqual({ exitCode: 0, failures: '' });

@@ -12,6 +12,7 @@ import { ConfigurationEnvModule } from '../../api/settings/configuration-store.m
 import { type AppConfig, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { connectTestClient } from './temporal-env.js';
+import { connectionOptions } from '../../temporal/client/connection.js';
 
 export interface ApiTestApp {
   config: AppConfig;
@@ -36,7 +37,7 @@ export async function createApiTestApp(env: NodeJS.ProcessEnv, options: { tempor
   // A lazy connection to another address: a Temporal server that is not there (or gone) without failing here.
   const { client, connection } = options.temporalAddress
     ? await (async () => {
-        const lazy = Connection.lazy({ address: options.temporalAddress! });
+        const lazy = Connection.lazy(connectionOptions(options.temporalAddress!));
         return { client: new Client({ connection: lazy, namespace: config.TEMPORAL_NAMESPACE }), connection: lazy };
       })()
     : await connectTestClient();

@@ -58,11 +58,12 @@ export default async function globalSetup(): Promise<void> {
 
     // A developer can point the run at a server of their own; it then only needs the search attributes.
     if (process.env.TEMPORAL_TEST_ADDRESS) {
-      const [{ Connection }, { registerSearchAttributes }] = await Promise.all([
+      const [{ Connection }, { registerSearchAttributes }, { connectionOptions }] = await Promise.all([
         import('@temporalio/client'),
         import('../../temporal/server/search-attributes-registration.js'),
+        import('../../temporal/client/connection.js'),
       ]);
-      const connection = await Connection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS });
+      const connection = await Connection.connect(connectionOptions(process.env.TEMPORAL_TEST_ADDRESS));
       try {
         await registerSearchAttributes(connection, TEST_NAMESPACE);
       } finally {

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { createLogger } from '../../../src/logger.js';
-import { DevServerPortInUseError, startDevServer } from '../../../temporal/server/dev-server.js';
+import { DevServerCrashedError, DevServerPortInUseError, startDevServer } from '../../../temporal/server/dev-server.js';
 import { customSearchAttributes, registerSearchAttributes } from '../../../temporal/server/search-attributes-registration.js';
 import { findOrInstallTemporalCli } from '../../../temporal/server/temporal-cli.js';
 import { workOrderSearchAttributeKeys } from '../../../workflows/search-attributes.js';
-import type { TemporalClientHandle } from '../../../temporal/client/connection.js';
+import { connectionOptions, type TemporalClientHandle } from '../../../temporal/client/connection.js';
 import { connectTestClient, TEST_NAMESPACE } from '../../utils/temporal-env.js';
 
 const logger = createLogger('silent');
@@ -23,6 +23,13 @@ async function occupiedPort(): Promise<net.Server> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
   return server;
+}
+
+async function freePort(): Promise<number> {
+  const server = await occupiedPort();
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 describe('Temporal dev server of the test run', () => {
@@ -90,6 +97,35 @@ describe('startDevServer', () => {
     }
   });
 
+  /** A CLI that panics on its first `crashes` starts, then runs the real one: a Go crash during start-up. */
+  function crashingCli(crashes: number): string {
+    const script = path.join(workDir, `crashing-temporal-${crashes}`);
+    const counter = `${script}.starts`;
+    fs.writeFileSync(
+      script,
+      ['#!/bin/sh', `echo x >> '${counter}'`, `if [ "$(wc -l < '${counter}')" -le ${crashes} ]; then`, '  echo "panic: simulated start-up crash" >&2', '  printf "goroutine 1 [running]:\\n%.0s" $(seq 40) >&2', '  exit 2', 'fi', `exec '${cliPath}' "$@"`, ''].join('\n'),
+      { mode: 0o755 },
+    );
+    return script;
+  }
+
+  it('starts again once when the CLI crashes during start-up', async () => {
+    const server = await startDevServer({ cliPath: crashingCli(1), port: await freePort(), uiPort: await freePort(), namespace: 'default', logger });
+    try {
+      expect(fs.readFileSync(`${path.join(workDir, 'crashing-temporal-1')}.starts`, 'utf8').trim().split('\n')).toHaveLength(2);
+      const connection = await Connection.connect(connectionOptions(server.address));
+      await connection.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('fails with the panic line (not just the stack) when it crashes again', async () => {
+    const start = startDevServer({ cliPath: crashingCli(2), port: await freePort(), uiPort: await freePort(), namespace: 'default', logger });
+    await expect(start).rejects.toBeInstanceOf(DevServerCrashedError);
+    await expect(start).rejects.toThrow(/exited during start-up \(code 2, signal null\):\npanic: simulated start-up crash/);
+  });
+
   it('restarts on its database with the search attributes, logs to its file and stops on request', async () => {
     const dbFile = path.join(workDir, 'temporal', 'dev-server.sqlite');
     const logFile = path.join(workDir, 'temporal', 'dev-server.log');
@@ -102,7 +138,7 @@ describe('startDevServer', () => {
       try {
         expect(server.address).toBe(`127.0.0.1:${port}`);
         expect(server.uiUrl).toBe(`http://127.0.0.1:${uiPort}`);
-        const connection = await Connection.connect({ address: server.address });
+        const connection = await Connection.connect(connectionOptions(server.address));
         try {
           const custom = await listCustomSearchAttributes(connection, 'awo-persistent');
           expect(Object.keys(custom)).toEqual(expect.arrayContaining(workOrderSearchAttributeKeys.map((key) => key.name)));

@@ -3,12 +3,13 @@ import { Connection } from '@temporalio/client';
 import { prepareNamespace } from '../../../temporal/server/namespace-setup.js';
 import { customSearchAttributes } from '../../../temporal/server/search-attributes-registration.js';
 import { testTemporalAddress } from '../../utils/temporal-env.js';
+import { connectionOptions } from '../../../temporal/client/connection.js';
 
 describe('prepareNamespace (compose setup) against a real Temporal server', () => {
   let connection: Connection;
 
   beforeAll(async () => {
-    connection = await Connection.connect({ address: testTemporalAddress() });
+    connection = await Connection.connect(connectionOptions(testTemporalAddress()));
   });
   afterAll(async () => {
     await connection.close();
