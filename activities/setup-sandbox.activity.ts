@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { gitAuthEnv } from '../src/git/git-auth.js';
+import { remoteRefusal } from '../src/git/remote-failure.js';
 import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import { SandboxNotImplementedError } from '../src/sandbox/sandbox-types.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -39,6 +40,9 @@ export function createSetupActivities(deps: ActivityDeps) {
           throw ApplicationFailure.nonRetryable(error.message, 'SandboxNotImplementedError');
         }
         workOrderEvent(deps, input.agentWorkOrderId, null, 'error', 'sandbox_setup_failed', { error: String(error) });
+        const refusal = remoteRefusal(error);
+        // Retrying a missing or forbidden repository only made the user wait minutes for the same answer.
+        if (refusal) throw ApplicationFailure.nonRetryable(`cannot fetch ${repository.cloneUrl}: ${refusal}`, 'RepositoryUnavailableError');
         throw error;
       }
     },

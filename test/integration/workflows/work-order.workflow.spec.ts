@@ -55,6 +55,23 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
     expect(listed).toEqual([result.agent_work_order_id]);
   });
 
+  it('fails on the first attempt with the remote\'s answer when the repository does not exist', async () => {
+    const handle = await harness.startWorkOrder({ repositoryUrl: `${harness.forge.url}/acme/never-created`, selectedCommands: ['planning'] });
+
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const state = await finalState(handle);
+
+    expect(state.status).toBe('failed');
+    expect(state.error_message).toMatch(/cannot fetch .*\/acme\/never-created\.git: .*not found/i);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const setupScheduled = new Set(events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'setupSandbox').map((event) => String(event.eventId)));
+    const setupAttempts = events
+      .map((event) => event.activityTaskStartedEventAttributes)
+      .filter((started) => started && setupScheduled.has(String(started.scheduledEventId)))
+      .map((started) => started!.attempt);
+    expect(setupAttempts).toEqual([1]);
+  });
+
   it('starts from the repository real default branch when it is not main', async () => {
     harness.model.setRules([createBranchRule('feat/on-trunk'), writeAndCommitRule('work.txt', 'feat: change on trunk')]);
     const repository = await harness.createRepository('trunky', 'trunk');
