@@ -6,6 +6,7 @@ import type { WorkOrderLogStore } from '../../src/logs/work-order-log-store.js';
 import type { WorkOrderLogStreamQuery } from '../../src/models/work-order-request.js';
 import { WORK_ORDER_LOG_STORE } from '../core/api-tokens.js';
 import { executionStatus, WorkOrderStateReader } from './work-order-state.reader.js';
+import { isOpenExecution } from '../../temporal/client/work-order-status.js';
 
 export interface LogStreamTimings {
   /** How often the log store is read for new entries. */
@@ -66,7 +67,7 @@ export class WorkOrderLogStreamService implements BeforeApplicationShutdown {
         if (Date.now() - lastStatusCheck >= this.timings.statusCheckMs) {
           lastStatusCheck = Date.now();
           const execution = await this.reader.describe(agentWorkOrderId).catch(() => null);
-          if (execution && execution.status.name !== 'RUNNING') {
+          if (execution && !isOpenExecution(execution)) {
             endedStatus = executionStatus(execution);
             continue;
           }
