@@ -27,4 +27,5 @@ export const workOrderMemoKey = 'awo_work_order';
 export const cancelledStepsMemoKey = 'awo_steps';
 
 /** What an ended work order hands over: its result, its failure's details, or (cancelled) the memo. */
-export type EndedWorkOrder = AgentWorkOrder & { steps: StepHistory['steps'] };
+/** `latest_commit_message` lets the API answer git progress of an ended work order without a worker replaying it. */
+export type EndedWorkOrder = AgentWorkOrder & { steps: StepHistory['steps']; latest_commit_message?: string | null };

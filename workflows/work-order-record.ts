@@ -57,6 +57,6 @@ export class WorkOrderRecord {
   }
 
   ended(): EndedWorkOrder {
-    return { ...this.state, steps: this.steps };
+    return { ...this.state, steps: this.steps, latest_commit_message: this.latestCommitMessage };
   }
 }

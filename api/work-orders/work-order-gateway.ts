@@ -18,7 +18,7 @@ export type ExecutionSummary = Pick<
 >;
 
 /** What a closed work order left as its result or failure details (EndedWorkOrder); older histories lack the steps. */
-export type FinalRecord = AgentWorkOrder & { steps?: StepRecord[] };
+export type FinalRecord = AgentWorkOrder & { steps?: StepRecord[]; latest_commit_message?: string | null };
 
 /** A query goes to a worker; when none answers in this time, callers fall back to what the server itself knows. */
 const queryDeadlineMs = 5_000;

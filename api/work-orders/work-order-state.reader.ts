@@ -68,7 +68,7 @@ export class WorkOrderStateReader {
     } else {
       const record = await this.gateway.finalRecord(execution);
       if (record) {
-        const { steps: _steps, ...withoutSteps } = record;
+        const { steps: _steps, latest_commit_message: _latestCommitMessage, ...withoutSteps } = record;
         state = withoutSteps;
       } else {
         state = this.fromMemo(execution) ?? (await this.gateway.query(execution, workOrderStateQuery));
@@ -79,18 +79,14 @@ export class WorkOrderStateReader {
 
   async gitProgress(agentWorkOrderId: string): Promise<GitProgress> {
     const execution = await this.describe(agentWorkOrderId);
-    // The latest commit message is only in the workflow's own state: a closed one answers while a worker replays it.
+    if (!isOpenExecution(execution)) {
+      const record = await this.gateway.finalRecord(execution);
+      if (record && record.latest_commit_message !== undefined) return gitProgressOf(record, record.latest_commit_message);
+    }
+    // Else the latest commit message is only in the workflow's own state, which a worker answers by replaying it.
     const progress = await this.gateway.query(execution, gitProgressQuery);
     if (progress) return progress;
-    const state = await this.stateOf(execution);
-    return {
-      agent_work_order_id: agentWorkOrderId,
-      current_phase: state.current_phase,
-      git_commit_count: state.git_commit_count,
-      git_files_changed: state.git_files_changed,
-      latest_commit_message: null,
-      git_branch_name: state.git_branch_name,
-    };
+    return gitProgressOf(await this.stateOf(execution), null);
   }
 
   async steps(agentWorkOrderId: string): Promise<StepHistory> {
@@ -176,4 +172,15 @@ export function executionStatus(execution: Pick<ExecutionSummary, 'status'>): Wo
 
 function asStatus(value: string | undefined): WorkOrderStatus | undefined {
   return (workOrderStatusNames as readonly string[]).includes(value ?? '') ? (value as WorkOrderStatus) : undefined;
+}
+
+function gitProgressOf(state: AgentWorkOrder, latestCommitMessage: string | null): GitProgress {
+  return {
+    agent_work_order_id: state.agent_work_order_id,
+    current_phase: state.current_phase,
+    git_commit_count: state.git_commit_count,
+    git_files_changed: state.git_files_changed,
+    latest_commit_message: latestCommitMessage,
+    git_branch_name: state.git_branch_name,
+  };
 }

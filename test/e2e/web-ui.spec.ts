@@ -111,6 +111,8 @@ describe('web UI in Chromium', () => {
     await page.locator('a.pr-link').waitFor();
     await page.locator('.phase[data-state="done"]').first().waitFor();
     expect(await page.locator('h1').first().textContent()).toContain(completedId);
+    // An ended work order's git progress comes from its final record, not from a worker replaying it.
+    await page.locator('dd', { hasText: 'feat: add the demo plan' }).waitFor();
     await page.screenshot({ path: path.join(screenshotDir, 'web-work-order.png'), fullPage: true });
   });
 
@@ -148,6 +150,26 @@ describe('web UI in Chromium', () => {
     await page.locator('h1 .badge', { hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
     hold.open();
     expect(await page.getByRole('button', { name: 'Cancel work order' }).count()).toBe(0);
+  });
+
+  it('fits a phone: no page scrolls sideways at 390 px', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      for (const [route, ready, screenshot] of [
+        ['/', () => phone.getByRole('link', { name: /Add a demo file/ }).waitFor(), 'web-list-phone.png'],
+        [`/work-orders/${completedId}`, () => phone.locator('a.pr-link').waitFor(), 'web-work-order-phone.png'],
+        ['/work-orders/new', () => phone.getByRole('button', { name: 'Start work order' }).waitFor(), null],
+        ['/settings', () => phone.getByRole('heading', { level: 1 }).waitFor(), null],
+      ] as const) {
+        await phone.goto(`${service.url}${route}`);
+        await ready();
+        const widths = (await phone.evaluate('({ content: document.documentElement.scrollWidth, viewport: window.innerWidth })')) as { content: number; viewport: number };
+        expect({ route, ...widths }).toEqual({ route, content: widths.viewport, viewport: 390 });
+        if (screenshot) await phone.screenshot({ path: path.join(screenshotDir, screenshot), fullPage: true });
+      }
+    } finally {
+      await phone.close();
+    }
   });
 
   it('lists the work orders (and prints the bundle size and the time to interactive)', async () => {
