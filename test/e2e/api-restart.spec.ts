@@ -71,4 +71,10 @@ describe('API restarted while a work order runs', () => {
     expect(commits.map((commit) => commit.subject)).toEqual(['docs: plan the feature']);
     expect(harness.forge.pullRequests('acme', 'restarted')).toHaveLength(1);
   });
+
+  it('stops the standalone worker on SIGTERM with exit 0, without creating its workers again', async () => {
+    expect(await worker.stop()).toBe(0);
+    expect(worker.output()).toContain('worker_shutdown_requested');
+    expect(worker.output()).not.toContain('worker_workers_restarted');
+  });
 });
