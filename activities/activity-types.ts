@@ -1,6 +1,7 @@
 import type { GitEvidence } from '../src/git/git-evidence.js';
 import type { RepositoryRef } from '../src/github/github-types.js';
 import type { AgentStep, SandboxType, StepName, WorkOrderPhase, WorkOrderStatus } from '../src/models/work-order.js';
+import type { AgentUsage, BudgetLimits, BudgetSpent } from '../src/models/work-order-budget.js';
 
 export interface SetupSandboxInput {
   agentWorkOrderId: string;
@@ -40,6 +41,8 @@ export interface RunAgentInput {
   /** Continue this agent session (a user prompt, or a step after earlier ones). */
   resumeSessionId: string | null;
   timeoutSeconds: number;
+  /** The work order's limits and what its earlier steps used: this step may use what is left. */
+  budget?: { limits: BudgetLimits; spent: BudgetSpent };
 }
 
 export interface RunAgentResult {
@@ -53,6 +56,10 @@ export interface RunAgentResult {
   resumedAfterCrash: boolean;
   /** Prompts written into this running step that the agent took. */
   deliveredPromptIds: string[];
+  /** What the step's agent used (absent from activities recorded before usage was kept). */
+  usage?: AgentUsage;
+  /** Set when the step was stopped for passing a limit: the work order fails with this message. */
+  budgetExceeded?: string | null;
 }
 
 export interface DeliverPromptInput {
@@ -102,4 +109,6 @@ export interface CleanupInput {
   errorMessage: string | null;
   /** The final state, saved as metadata.json beside the artifacts. */
   finalState: Record<string, unknown>;
+  /** Leave the sandbox for people to inspect (retention removes it later). */
+  keepSandbox?: boolean;
 }

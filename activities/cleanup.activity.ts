@@ -5,10 +5,14 @@ import { workOrderEvent } from './work-order-event.js';
 
 export function createCleanupActivity(deps: ActivityDeps) {
   return {
-    /** Removes the sandbox (the mirror and the pushed branch stay) and keeps the final state beside the artifacts. */
+    /** Removes the sandbox unless asked to keep it (the mirror and the pushed branch stay), and keeps the final state beside the artifacts. */
     async cleanup(input: CleanupInput): Promise<void> {
       await killStaleAgent(deps.artifacts.agentPidFile(input.agentWorkOrderId));
-      await deps.sandboxes.remove(input.agentWorkOrderId, input.mirrorPath);
+      if (input.keepSandbox) {
+        workOrderEvent(deps, input.agentWorkOrderId, null, 'info', 'sandbox_sandbox_kept', { sandbox_path: deps.sandboxes.sandboxPathFor(input.agentWorkOrderId), reason: input.errorMessage });
+      } else {
+        await deps.sandboxes.remove(input.agentWorkOrderId, input.mirrorPath);
+      }
       await deps.artifacts.saveMetadata(input.agentWorkOrderId, input.finalState);
       workOrderEvent(deps, input.agentWorkOrderId, null, input.status === 'completed' ? 'info' : input.status === 'cancelled' ? 'warn' : 'error', `workflow_work_order_${input.status}`, {
         status: input.status,

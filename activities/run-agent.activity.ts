@@ -11,11 +11,16 @@ import type { RunAgentInput, RunAgentResult } from './activity-types.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
 import { workOrderEvent } from './work-order-event.js';
+import { BudgetGuard } from '../src/agent/budget-guard.js';
+import { addUsage, type AgentUsage, noUsage } from '../src/models/work-order-budget.js';
 
 interface AgentHeartbeat {
   sessionId: string | null;
   /** Prompts the agent took during this step: a retried attempt must not report them undelivered. */
   deliveredPromptIds?: string[];
+  /** What the step's agents used and how long they ran, so an attempt after a crash counts it against the budget. */
+  usage?: AgentUsage;
+  seconds?: number;
 }
 
 // Short, so a cancellation (answered to a heartbeat) stops the agent within a second; the worker throttles the RPCs.
@@ -61,10 +66,18 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       let sessionId: string | null = resumeSessionId;
       let agentPid: number | null = null;
       const writer = new SerialWriter();
-      const beat = () => context.heartbeat({ sessionId, deliveredPromptIds } satisfies AgentHeartbeat);
+      const earlierSeconds = lastHeartbeat?.seconds ?? 0;
+      // Usage of the runs that ended (an earlier attempt's, the run before an idle resume) and of the running one.
+      let endedRunsUsage = lastHeartbeat?.usage ?? noUsage;
+      let stepUsage = endedRunsUsage;
+      const startedAt = Date.now();
+      const budget = new BudgetGuard(input.budget, earlierSeconds);
+      const beat = () =>
+        context.heartbeat({ sessionId, deliveredPromptIds, usage: stepUsage, seconds: earlierSeconds + (Date.now() - startedAt) / 1000 } satisfies AgentHeartbeat);
       let injection: { stop(): Promise<void> } | null = null;
       const timer = setInterval(beat, heartbeatIntervalMs);
-      const startedAt = Date.now();
+      budget.start();
+      const stopSignal = AbortSignal.any([context.cancellationSignal, budget.signal]);
       const settings = await deps.agentSettings();
       const idleTimeoutSeconds = settings.idleTimeoutSeconds;
       let outcome: AgentRunOutcome;
@@ -80,7 +93,11 @@ export function createRunAgentActivity(deps: ActivityDeps) {
           idleTimeoutMs: idleTimeoutSeconds * 1000,
           onProgress: beat,
           env: deps.agentEnv(),
-          signal: context.cancellationSignal,
+          signal: stopSignal,
+          onUsage: (usage) => {
+            stepUsage = addUsage(endedRunsUsage, usage);
+            budget.noteUsage(stepUsage);
+          },
           onSpawn: (pid, agent) => {
             agentPid = pid;
             writer.push(() => recordRunningAgent(pidFile, pid, sessionId));
@@ -112,14 +129,20 @@ export function createRunAgentActivity(deps: ActivityDeps) {
             if (logged) workOrderEvent(deps, input.agentWorkOrderId, input.step, logged.level, logged.event, logged.fields);
           },
         });
+      const runCounted = async (resuming: boolean) => {
+        const run = await runOnce(resuming);
+        endedRunsUsage = stepUsage = addUsage(endedRunsUsage, run.usage);
+        return run;
+      };
       try {
-        outcome = await runOnce(false);
+        outcome = await runCounted(false);
         // A hung agent gets one more chance in the same session (what it did so far is kept), then the step fails.
         if (outcome.idle && sessionId !== null) {
           workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_idle_resumed', { session_id: sessionId, idle_timeout_seconds: idleTimeoutSeconds });
-          outcome = await runOnce(true);
+          outcome = await runCounted(true);
         }
       } finally {
+        budget.stop();
         clearInterval(timer);
         await (injection as { stop(): Promise<void> } | null)?.stop();
         writer.push(() => rm(pidFile, { force: true }));
@@ -132,14 +155,22 @@ export function createRunAgentActivity(deps: ActivityDeps) {
         await context.cancelled;
       }
 
-      const durationSeconds = (Date.now() - startedAt) / 1000;
-      const result = { ...toStepResult(outcome, sessionId, durationSeconds, input.timeoutSeconds, idleTimeoutSeconds, crashedSessionId !== null), deliveredPromptIds };
+      const durationSeconds = earlierSeconds + (Date.now() - startedAt) / 1000;
+      const budgetExceeded = budget.exceeded ? `budget exceeded: ${budget.exceeded} in step ${input.step}` : null;
+      const stepResult = budgetExceeded
+        ? { sessionId, durationSeconds, resumedAfterCrash: crashedSessionId !== null, success: false, output: outcome.result?.resultText ?? null, errorMessage: budgetExceeded }
+        : toStepResult(outcome, sessionId, durationSeconds, input.timeoutSeconds, idleTimeoutSeconds, crashedSessionId !== null);
+      const result: RunAgentResult = { ...stepResult, costUsd: stepUsage.cost_usd, deliveredPromptIds, usage: stepUsage, budgetExceeded };
       workOrderEvent(deps, input.agentWorkOrderId, input.step, result.success ? 'info' : 'error', result.success ? 'agent_step_completed' : 'agent_step_failed', {
         session_id: result.sessionId,
         duration_seconds: durationSeconds,
-        cost_usd: result.costUsd,
+        cost_usd: stepUsage.cost_usd,
+        input_tokens: stepUsage.input_tokens,
+        output_tokens: stepUsage.output_tokens,
+        turns: stepUsage.turns,
         error_message: result.errorMessage,
       });
+      if (budgetExceeded) workOrderEvent(deps, input.agentWorkOrderId, input.step, 'error', 'agent_budget_exceeded', { reason: budget.exceeded, ...input.budget?.limits });
       return result;
     },
   };
@@ -172,8 +203,8 @@ function toStepResult(
   timeoutSeconds: number,
   idleTimeoutSeconds: number,
   resumedAfterCrash: boolean,
-): Omit<RunAgentResult, 'deliveredPromptIds'> {
-  const base = { sessionId: outcome.result?.sessionId ?? sessionId, durationSeconds, costUsd: outcome.result?.costUsd ?? null, resumedAfterCrash };
+): Omit<RunAgentResult, 'deliveredPromptIds' | 'costUsd'> {
+  const base = { sessionId: outcome.result?.sessionId ?? sessionId, durationSeconds, resumedAfterCrash };
   if (outcome.timedOut) {
     return { ...base, success: false, output: outcome.result?.resultText ?? null, errorMessage: `the agent did not finish within ${timeoutSeconds} s` };
   }
@@ -207,6 +238,7 @@ function agentLogEntry(event: AgentEvent): { level: 'debug' | 'info' | 'warn'; e
         fields: { is_error: event.result.isError, cost_usd: event.result.costUsd, num_turns: event.result.numTurns },
       };
     case 'user_message_taken':
+    case 'model_called':
       return null;
     case 'malformed_line':
       return { level: 'warn', event: 'agent_output_malformed', fields: { reason: event.reason } };

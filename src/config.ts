@@ -69,6 +69,10 @@ export const configSchema = z.object({
   AGENT_WORK_ORDER_TIMEOUT: positiveInt.default(3600),
   /** An agent step with no output and no CPU use for this long is stopped as hung (and resumed once). */
   AGENT_IDLE_TIMEOUT: positiveInt.default(600),
+  /** Budget defaults for work orders that set none (settings can also set them; unset: no limit). */
+  AWO_MAX_COST_USD: z.coerce.number({ message: 'not a number' }).positive('not more than 0').max(10_000, 'more than 10000').optional(),
+  AWO_MAX_TURNS: positiveInt.max(100_000, 'more than 100000').optional(),
+  AWO_MAX_DURATION_SECONDS: positiveInt.max(30 * 24 * 3600, 'more than 2592000').optional(),
   AGENT_WORK_ORDER_COMMANDS_DIR: z.string().default('.claude/commands/agent-work-orders'),
   // A token pasted from a file often carries its line break, which would fail every GitHub call far from here.
   GITHUB_TOKEN: noWhitespace.optional(),

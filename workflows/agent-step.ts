@@ -1,6 +1,7 @@
 import type { RunAgentResult } from '../activities/activity-types.js';
 import { promptStepName, type StepName } from '../src/models/work-order.js';
 import { observeGit } from './git-observation.js';
+import { BudgetExceeded, budgetForStep, totalsAfter } from './work-order-budget.js';
 import { WorkOrderFailed } from './work-order-failure.js';
 import type { WorkOrderRun } from './work-order-run.js';
 
@@ -10,6 +11,7 @@ export type AgentStepName = Exclude<StepName, 'create-pr'>;
 export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promptText?: string): Promise<RunAgentResult> {
   const { input, record, prompts, sandbox, host } = run;
   const stepIndex = record.steps.length;
+  const budget = budgetForStep(run, step);
   record.update({ current_step: step });
   let running = true;
   // Handled from the start: on cancellation this rejects at once, and an unhandled rejection fails the workflow task.
@@ -35,14 +37,19 @@ export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promp
       // Each step starts a clean session of its command; a user prompt continues the latest one.
       resumeSessionId: step === promptStepName ? record.state.agent_session_id : null,
       timeoutSeconds: input.agentTimeoutSeconds,
+      ...(budget ? { budget } : {}),
     });
   } finally {
     running = false;
     await posting;
   }
   recordAgentStep(run, step, result, promptText);
-  record.update({ agent_session_id: result.sessionId ?? record.state.agent_session_id, pending_prompts: prompts.queued });
+  record.update({ agent_session_id: result.sessionId ?? record.state.agent_session_id, pending_prompts: prompts.queued, ...totalsAfter(record.state, result) });
   await observeGit(run, step);
+  if (result.budgetExceeded) {
+    record.keepSandbox = true;
+    throw new BudgetExceeded(result.budgetExceeded);
+  }
   if (!result.success) throw new WorkOrderFailed(`step ${step} failed: ${result.errorMessage ?? 'the agent reported an error'}`);
   return result;
 }
@@ -56,6 +63,7 @@ function recordAgentStep(run: WorkOrderRun, step: AgentStepName, result: RunAgen
     ...outcome,
     duration_seconds: result.durationSeconds,
     cost_usd: result.costUsd,
+    ...(result.usage ? { input_tokens: result.usage.input_tokens, output_tokens: result.usage.output_tokens, turns: result.usage.turns } : {}),
     ...(promptText !== undefined ? { prompt_text: promptText } : {}),
   });
   for (const prompt of run.prompts.takeDelivered(result.deliveredPromptIds)) {

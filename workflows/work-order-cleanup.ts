@@ -21,6 +21,7 @@ export async function cleanUpWorkOrder(input: WorkOrderInput, record: WorkOrderR
         status: record.state.status,
         errorMessage: record.state.error_message,
         finalState: record.ended(),
+        keepSandbox: record.keepSandbox,
       });
     } catch {
       // A host that never comes back must not keep the work order open; retention removes what is left.

@@ -16,6 +16,8 @@ export class WorkOrderRecord {
   readonly state: AgentWorkOrder;
   readonly steps: StepRecord[] = [];
   private latestCommitMessage: string | null = null;
+  /** The work order ended in a way a person should inspect (a passed budget): cleanup leaves the sandbox to retention. */
+  keepSandbox = false;
 
   constructor(input: WorkOrderInput) {
     this.state = initialWorkOrderState(input);

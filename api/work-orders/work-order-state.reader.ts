@@ -11,6 +11,7 @@ import {
   workOrderStatusNames,
 } from '../../src/models/work-order.js';
 import { initialWorkOrderState } from '../../src/models/work-order-initial-state.js';
+import { noBudgetLimits, noUsage } from '../../src/models/work-order-budget.js';
 import { queuePositionOf } from '../../temporal/client/admission-queue-reader.js';
 import { isOpenExecution } from '../../temporal/client/work-order-status.js';
 import {
@@ -143,13 +144,15 @@ function withSearchAttributes(state: AgentWorkOrder, execution: ExecutionSummary
   };
 }
 
+const fieldsOlderStatesLack = { ...noBudgetLimits, ...noUsage, agent_duration_seconds: 0 };
+
 /**
  * The workflow's own status wins, except where the server knows better: a terminated or timed-out workflow never got
  * to write an ended status.
  */
 function reconcileWithExecution(recorded: AgentWorkOrder, execution: ExecutionSummary): AgentWorkOrder {
-  // Work orders started before `workflow_type` was recorded have none.
-  const state = { ...recorded, workflow_type: recorded.workflow_type ?? null };
+  // Work orders started before `workflow_type`, budgets or usage were recorded have none.
+  const state: AgentWorkOrder = { ...fieldsOlderStatesLack, ...recorded, workflow_type: recorded.workflow_type ?? null };
   if (isOpenExecution(execution) || endedStatuses.includes(state.status)) return state;
   const status = executionStatus(execution);
   const reason = execution.status.name === 'TERMINATED' ? 'terminated' : execution.status.name === 'TIMED_OUT' ? 'timed out' : null;

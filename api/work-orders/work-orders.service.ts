@@ -32,6 +32,7 @@ export class WorkOrdersService {
     // Two ids colliding is a 1-in-4-billion event per pair; trying a second id is cheaper than explaining a 500.
     // The timeout in effect now (environment, else a saved setting) is fixed into the work order's input.
     const agentTimeoutSeconds = await this.settings.value('agent_timeout_seconds');
+    const budgetDefaults = await this.settings.budgetDefaults();
     await this.assertGithubToken();
     for (let attempt = 1; ; attempt += 1) {
       const input = workOrderInputSchema.parse(
@@ -40,6 +41,7 @@ export class WorkOrdersService {
           createdAt: new Date().toISOString(),
           agentTimeoutSeconds,
           pushRetrySeconds: this.config.AWO_PUSH_RETRY_SECONDS,
+          budgetDefaults,
         }),
       );
       try {

@@ -376,9 +376,13 @@ export interface components {
             verify?: boolean;
         };
         AgentWorkOrder: {
+            /** @description seconds its agents ran, summed over its steps (what max_duration_seconds limits) */
+            agent_duration_seconds: number;
             agent_session_id: string | null;
             /** @example wo-1a2b3c4d */
             agent_work_order_id: string;
+            /** @description US dollars, as Claude Code reports them (estimated from token usage for a run stopped before its result) */
+            cost_usd: number;
             created_at: string;
             /** @enum {string|null} */
             current_phase: "setup" | "planning" | "implementing" | "committed" | "reviewing" | "pr_created" | "finished" | null;
@@ -390,6 +394,24 @@ export interface components {
             git_files_changed: number;
             github_issue_number: number | null;
             github_pull_request_url: string | null;
+            /** @description input tokens, cache reads and writes included */
+            input_tokens: number;
+            /**
+             * @description US dollars the agents of this work order may spend in total, as Claude Code computes cost
+             * @example 5
+             */
+            max_cost_usd: number | null;
+            /**
+             * @description seconds the agents of this work order may run in total (waits for a slot, git and the pull request do not count)
+             * @example 3600
+             */
+            max_duration_seconds: number | null;
+            /**
+             * @description model calls (agentic turns) the agents of this work order may make in total
+             * @example 200
+             */
+            max_turns: number | null;
+            output_tokens: number;
             pending_prompts: number;
             queue_position: number | null;
             repository_url: string;
@@ -399,6 +421,8 @@ export interface components {
             selected_commands: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
             /** @enum {string} */
             status: "pending" | "running" | "completed" | "failed" | "cancelled";
+            /** @description model calls of the agentic loop */
+            turns: number;
             updated_at: string;
             user_request: string;
             /** @enum {string|null} */
@@ -457,6 +481,21 @@ export interface components {
         };
         CreateWorkOrderRequest: {
             github_issue_number?: (number | string) | null;
+            /**
+             * @description US dollars the agents of this work order may spend in total, as Claude Code computes cost
+             * @example 5
+             */
+            max_cost_usd?: number;
+            /**
+             * @description seconds the agents of this work order may run in total (waits for a slot, git and the pull request do not count)
+             * @example 3600
+             */
+            max_duration_seconds?: number;
+            /**
+             * @description model calls (agentic turns) the agents of this work order may make in total
+             * @example 200
+             */
+            max_turns?: number;
             /** @example https://github.com/owner/repository */
             repository_url: string;
             /**
@@ -470,6 +509,21 @@ export interface components {
             workflow_type?: "agent_workflow_plan" | "agent_workflow_full";
         } | {
             github_issue_number?: (number | string) | null;
+            /**
+             * @description US dollars the agents of this work order may spend in total, as Claude Code computes cost
+             * @example 5
+             */
+            max_cost_usd?: number;
+            /**
+             * @description seconds the agents of this work order may run in total (waits for a slot, git and the pull request do not count)
+             * @example 3600
+             */
+            max_duration_seconds?: number;
+            /**
+             * @description model calls (agentic turns) the agents of this work order may make in total
+             * @example 200
+             */
+            max_turns?: number;
             /** @example https://github.com/owner/repository */
             repository_url: string;
             /**
@@ -591,6 +645,9 @@ export interface components {
             claude_cli_path: components["schemas"]["SettingView"];
             github_token: components["schemas"]["SettingView"];
             max_concurrent: components["schemas"]["SettingView"];
+            max_cost_usd: components["schemas"]["SettingView"];
+            max_duration_seconds: components["schemas"]["SettingView"];
+            max_turns: components["schemas"]["SettingView"];
             retention_days: components["schemas"]["SettingView"];
         };
         SettingsAudit: {
@@ -634,13 +691,18 @@ export interface components {
             delivered_during?: "create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review" | "user-prompt";
             duration_seconds: number;
             error_message: string | null;
+            /** @description input tokens, cache reads and writes included */
+            input_tokens?: number;
             output: string | null;
+            output_tokens?: number;
             prompt_text?: string;
             session_id: string | null;
             /** @enum {string} */
             step: "create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review" | "user-prompt";
             success: boolean;
             timestamp: string;
+            /** @description model calls of the agentic loop */
+            turns?: number;
         };
         VerifyRepositoryRequest: {
             /** @example https://github.com/owner/repository */
@@ -1962,6 +2024,21 @@ export interface operations {
                     claude_cli_path?: string | null;
                     github_token?: string | null;
                     max_concurrent?: number | null;
+                    /**
+                     * @description US dollars the agents of this work order may spend in total, as Claude Code computes cost
+                     * @example 5
+                     */
+                    max_cost_usd?: number | null;
+                    /**
+                     * @description seconds the agents of this work order may run in total (waits for a slot, git and the pull request do not count)
+                     * @example 3600
+                     */
+                    max_duration_seconds?: number | null;
+                    /**
+                     * @description model calls (agentic turns) the agents of this work order may make in total
+                     * @example 200
+                     */
+                    max_turns?: number | null;
                     retention_days?: number | null;
                 };
             };

@@ -1,7 +1,11 @@
+import type { AgentUsage } from '../models/work-order-budget.js';
+
 /** One fact read from the agent CLI's stream-json output, in the order it arrived. */
 export type AgentEvent =
   | { type: 'session_started'; sessionId: string; model: string | null }
   | { type: 'assistant_text'; text: string }
+  /** One model call of the agentic loop (a message may arrive as several lines; the id is the same). */
+  | { type: 'model_called'; messageId: string; model: string | null; tokens: TokenCounts }
   | { type: 'tool_used'; toolName: string; toolUseId: string; input: unknown }
   | { type: 'tool_result'; toolUseId: string; isError: boolean; content: string }
   /** The CLI took a user message from stdin (the first prompt, or one written while it ran). */
@@ -9,6 +13,14 @@ export type AgentEvent =
   | { type: 'result'; result: AgentResult }
   | { type: 'malformed_line'; line: string; reason: string }
   | { type: 'other'; raw: Record<string, unknown> };
+
+/** Tokens as the Messages API counts them; input includes cache reads and writes, each priced differently. */
+export interface TokenCounts {
+  input: number;
+  cacheCreation: number;
+  cacheRead: number;
+  output: number;
+}
 
 export interface AgentResult {
   sessionId: string | null;
@@ -18,6 +30,8 @@ export interface AgentResult {
   numTurns: number | null;
   durationMs: number | null;
   usage: Record<string, unknown> | null;
+  /** Summed over every model the CLI process used so far (modelUsage; cumulative, unlike `usage`, which is per turn). */
+  processTokens: TokenCounts | null;
   subtype: string | null;
 }
 
@@ -40,6 +54,8 @@ export interface AgentRunRequest {
   signal?: AbortSignal;
   /** Called for every parsed output line, as it arrives (heartbeats, logs, artifacts hang off this). */
   onEvent?: (event: AgentEvent, rawLine: string) => void;
+  /** What the run has used so far, after each model call and result (a budget is checked here; abort `signal` to stop). */
+  onUsage?: (usage: AgentUsage) => void;
   /** The agent's processes used CPU without printing: it is working, not hung. */
   onProgress?: () => void;
   /** Called once the process has started, with its pid (the pid is also the process group id). */
@@ -66,6 +82,8 @@ export interface AgentRunOutcome {
   aborted: boolean;
   /** Prompts written into the run that the agent took (their answers are part of this run's result). */
   deliveredPromptIds: string[];
+  /** What the run used: the CLI's own figures where it reported them, else estimated from its model calls. */
+  usage: AgentUsage;
 }
 
 /** Any agent CLI: Claude Code first, others later behind the same contract. */

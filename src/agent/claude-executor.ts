@@ -4,6 +4,8 @@ import { type AgentIdentity, spawnIdentity } from './agent-identity.js';
 import type { AgentExecutor, AgentResult, AgentRunOutcome, AgentRunRequest } from './agent-types.js';
 import { IdleWatchdog } from './idle-watchdog.js';
 import { LineSplitter, parseStreamJsonLine } from './stream-json-parser.js';
+import { UsageMeter } from './usage-meter.js';
+import { noUsage } from '../models/work-order-budget.js';
 
 const stderrTailBytes = 4096;
 const killGraceMs = 3000;
@@ -37,7 +39,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
 
   async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
     if (request.signal?.aborted) {
-      return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, idle: false, aborted: true, deliveredPromptIds: [] };
+      return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, idle: false, aborted: true, deliveredPromptIds: [], usage: noUsage };
     }
     const subprocess = execa(this.cliPath, claudeArguments(request), {
       cwd: request.cwd,
@@ -58,6 +60,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
 
     const seen: { sessionId: string | null; result: AgentResult | null; callbackError?: unknown } = { sessionId: null, result: null };
     const input = new AgentInput(subprocess.stdin);
+    const meter = new UsageMeter();
     let stderrTail = '';
     let stopReason: 'aborted' | 'timedOut' | 'idle' | undefined;
     const kills: Promise<void>[] = [];
@@ -94,6 +97,10 @@ export class ClaudeCodeExecutor implements AgentExecutor {
           if (promptId) callSafely(() => request.onPromptDelivered?.(promptId));
         }
         callSafely(() => request.onEvent?.(event, line));
+        if (event.type === 'model_called' || event.type === 'result') {
+          meter.observe(event);
+          callSafely(() => request.onUsage?.(meter.usage()));
+        }
         if (event.type === 'result') {
           seen.result = event.result;
           // A prompt written but not yet taken will start a further turn; an error ends the run regardless.
@@ -135,6 +142,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       idle: stopReason === 'idle',
       aborted: stopReason === 'aborted',
       deliveredPromptIds: input.deliveredPromptIds(),
+      usage: meter.usage(),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { AgentEvent, AgentResult } from './agent-types.js';
+import type { AgentEvent, AgentResult, TokenCounts } from './agent-types.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -37,13 +37,41 @@ export function parseStreamJsonLine(line: string): AgentEvent[] {
 }
 
 function assistantEvents(line: JsonObject): AgentEvent[] {
-  return contentBlocks(line).flatMap((block): AgentEvent[] => {
+  const message = line.message;
+  const call: AgentEvent[] =
+    isObject(message) && typeof message.id === 'string' && isObject(message.usage)
+      ? [{ type: 'model_called', messageId: message.id, model: stringOrNull(message.model), tokens: tokenCounts(message.usage, 'snake') }]
+      : [];
+  return call.concat(contentBlocks(line).flatMap((block): AgentEvent[] => {
     if (block.type === 'text' && typeof block.text === 'string') return [{ type: 'assistant_text', text: block.text }];
     if (block.type === 'tool_use' && typeof block.name === 'string' && typeof block.id === 'string') {
       return [{ type: 'tool_used', toolName: block.name, toolUseId: block.id, input: block.input }];
     }
     return [];
-  });
+  }));
+}
+
+/** `usage` (snake_case, one call or turn) or one model's `modelUsage` entry (camelCase, whole process). */
+function tokenCounts(usage: JsonObject, style: 'snake' | 'camel'): TokenCounts {
+  const count = (snake: string, camel: string) => numberOrNull(usage[style === 'snake' ? snake : camel]) ?? 0;
+  return {
+    input: count('input_tokens', 'inputTokens'),
+    cacheCreation: count('cache_creation_input_tokens', 'cacheCreationInputTokens'),
+    cacheRead: count('cache_read_input_tokens', 'cacheReadInputTokens'),
+    output: count('output_tokens', 'outputTokens'),
+  };
+}
+
+function processTokens(modelUsage: unknown): TokenCounts | null {
+  if (!isObject(modelUsage)) return null;
+  const perModel = Object.values(modelUsage).filter(isObject).map((entry) => tokenCounts(entry, 'camel'));
+  if (perModel.length === 0) return null;
+  return perModel.reduce((sum, entry) => ({
+    input: sum.input + entry.input,
+    cacheCreation: sum.cacheCreation + entry.cacheCreation,
+    cacheRead: sum.cacheRead + entry.cacheRead,
+    output: sum.output + entry.output,
+  }));
 }
 
 function toolResultEvents(line: JsonObject): AgentEvent[] {
@@ -76,6 +104,7 @@ function toAgentResult(line: JsonObject): AgentResult {
     numTurns: numberOrNull(line.num_turns),
     durationMs: numberOrNull(line.duration_ms),
     usage: isObject(line.usage) ? line.usage : null,
+    processTokens: processTokens(line.modelUsage),
     subtype,
   };
 }

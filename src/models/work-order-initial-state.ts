@@ -1,4 +1,5 @@
 import type { AgentWorkOrder, WorkOrderInput } from './work-order.js';
+import { noBudgetLimits, noUsage } from './work-order-budget.js';
 
 /** A work order as it stands when started: what its input says, and nothing observed yet. */
 export function initialWorkOrderState(input: WorkOrderInput): AgentWorkOrder {
@@ -24,5 +25,8 @@ export function initialWorkOrderState(input: WorkOrderInput): AgentWorkOrder {
     error_message: null,
     pending_prompts: 0,
     queue_position: null,
+    ...(input.budget ?? noBudgetLimits),
+    ...noUsage,
+    agent_duration_seconds: 0,
   };
 }

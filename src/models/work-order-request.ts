@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { repositoryUrlPattern, repositoryUrlRefinement } from '../github/repository-url.js';
 import { agentWorkOrderIdSchema } from '../ids.js';
+import { type BudgetLimits, budgetLimitRules } from './work-order-budget.js';
 import { logLevelSchema } from './work-order-log-entry.js';
 import {
   defaultSelectedCommands,
@@ -86,6 +87,10 @@ export function createWorkOrderRequestSchema(serverUrl: string) {
         selected_commands: selectedCommandsSchema.optional(),
         workflow_type: workflowTypeSchema.optional(),
         github_issue_number: githubIssueNumberSchema.nullish(),
+        // Absent: the default in settings or the environment (AWO_MAX_COST_USD, ...), if any.
+        max_cost_usd: budgetLimitRules.max_cost_usd.optional(),
+        max_turns: budgetLimitRules.max_turns.optional(),
+        max_duration_seconds: budgetLimitRules.max_duration_seconds.optional(),
       },
       { message: 'must be a JSON object' },
     )
@@ -107,8 +112,9 @@ export function requestedSteps(request: CreateWorkOrderRequest): WorkOrderInput[
 /** The workflow input for a validated request; the limits are fixed now so a replay never sees a changed setting. */
 export function toWorkOrderInput(
   request: CreateWorkOrderRequest,
-  context: { agentWorkOrderId: string; createdAt: string; agentTimeoutSeconds: number; pushRetrySeconds: number },
+  context: { agentWorkOrderId: string; createdAt: string; agentTimeoutSeconds: number; pushRetrySeconds: number; budgetDefaults: BudgetLimits },
 ): WorkOrderInput {
+  const { budgetDefaults } = context;
   return {
     agentWorkOrderId: context.agentWorkOrderId,
     repositoryUrl: request.repository_url.trim(),
@@ -121,6 +127,11 @@ export function toWorkOrderInput(
     agentTimeoutSeconds: context.agentTimeoutSeconds,
     heartbeatTimeoutSeconds: 30,
     pushRetrySeconds: context.pushRetrySeconds,
+    budget: {
+      max_cost_usd: request.max_cost_usd ?? budgetDefaults.max_cost_usd,
+      max_turns: request.max_turns ?? budgetDefaults.max_turns,
+      max_duration_seconds: request.max_duration_seconds ?? budgetDefaults.max_duration_seconds,
+    },
   };
 }
 

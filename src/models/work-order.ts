@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentUsageSchema, budgetLimitsSchema } from './work-order-budget.js';
 
 export const workOrderStepNames = ['create-branch', 'planning', 'execute', 'commit', 'create-pr', 'prp-review'] as const;
 export const workOrderStepSchema = z.enum(workOrderStepNames, {
@@ -63,6 +64,8 @@ export const workOrderInputSchema = z.object({
   hostPickupTimeoutSeconds: z.number().int().positive().optional(),
   /** How long pushing the branch and opening the pull request are retried with backoff (absent: 10 minutes). */
   pushRetrySeconds: z.number().int().positive().optional(),
+  /** The budget, the request's own limits over the defaults in force at the start (absent in older histories). */
+  budget: budgetLimitsSchema.optional(),
 });
 export type WorkOrderInput = z.infer<typeof workOrderInputSchema>;
 
@@ -85,6 +88,10 @@ export const stepRecordSchema = z
     /** For a user prompt written into a running step: that step (its output is the prompt's answer too). */
     delivered_during: stepNameSchema.optional(),
     cost_usd: z.number().nullable().optional(),
+    /** What the step's agent used (absent in steps recorded before usage was kept). */
+    input_tokens: agentUsageSchema.shape.input_tokens.optional(),
+    output_tokens: agentUsageSchema.shape.output_tokens.optional(),
+    turns: agentUsageSchema.shape.turns.optional(),
   })
   .meta({ id: 'StepRecord' });
 export type StepRecord = z.infer<typeof stepRecordSchema>;
@@ -132,6 +139,10 @@ export const agentWorkOrderSchema = z
     pending_prompts: z.number().int(),
     /** 1 = next to start; null when not waiting for an admission slot. Filled from the admission controller. */
     queue_position: z.number().int().nullable(),
+    /** The budget in force (null: no limit) and what the work order's agents used so far, summed over its steps. */
+    ...budgetLimitsSchema.shape,
+    ...agentUsageSchema.shape,
+    agent_duration_seconds: z.number().meta({ description: 'seconds its agents ran, summed over its steps (what max_duration_seconds limits)' }),
   })
   .meta({ id: 'AgentWorkOrder' });
 export type AgentWorkOrder = z.infer<typeof agentWorkOrderSchema>;

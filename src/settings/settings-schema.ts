@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AppConfig, configSchema } from '../config.js';
+import { budgetLimitRules } from '../models/work-order-budget.js';
 
 const wholeNumber = (min: number, max: number) =>
   z.number({ message: 'must be a number' }).int('must be a whole number').min(min, `must be ${min}-${max}`).max(max, `must be ${min}-${max}`);
@@ -23,6 +24,8 @@ export const settingsSchema = z.object({
   max_concurrent: wholeNumber(1, 1000),
   retention_days: wholeNumber(1, 3650),
   agent_timeout_seconds: wholeNumber(1, 7 * 24 * 3600),
+  // Budget defaults for work orders that set no limit of their own (unset: no limit).
+  ...budgetLimitRules,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingName = keyof Settings;
@@ -51,6 +54,9 @@ export const settingVariables: { [K in SettingName]: { variables: string[]; from
   max_concurrent: { variables: ['AWO_MAX_CONCURRENT'], fromConfig: (config) => config.AWO_MAX_CONCURRENT },
   retention_days: { variables: ['AWO_RETENTION_DAYS'], fromConfig: (config) => config.AWO_RETENTION_DAYS },
   agent_timeout_seconds: { variables: ['AGENT_WORK_ORDER_TIMEOUT'], fromConfig: (config) => config.AGENT_WORK_ORDER_TIMEOUT },
+  max_cost_usd: { variables: ['AWO_MAX_COST_USD'], fromConfig: (config) => config.AWO_MAX_COST_USD },
+  max_turns: { variables: ['AWO_MAX_TURNS'], fromConfig: (config) => config.AWO_MAX_TURNS },
+  max_duration_seconds: { variables: ['AWO_MAX_DURATION_SECONDS'], fromConfig: (config) => config.AWO_MAX_DURATION_SECONDS },
 };
 
 /** The defaults are the config schema's own, so the two cannot drift. */
@@ -62,6 +68,9 @@ export const settingDefaults: { [K in SettingName]: Settings[K] | null } = {
   max_concurrent: configDefaults.AWO_MAX_CONCURRENT,
   retention_days: configDefaults.AWO_RETENTION_DAYS,
   agent_timeout_seconds: configDefaults.AGENT_WORK_ORDER_TIMEOUT,
+  max_cost_usd: null,
+  max_turns: null,
+  max_duration_seconds: null,
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { SettingSource, SettingsView, SettingView } from '../models/settings-view.js';
+import { type BudgetLimitName, type BudgetLimits, budgetLimitNames } from '../models/work-order-budget.js';
 import type { SettingsActor } from '../store/settings-audit-table.js';
 import type { SettingsTable, StoredSettingRow } from '../store/settings-table.js';
 import { type SecretBox, SecretDecryptionError } from './secret-box.js';
@@ -22,8 +23,8 @@ export interface EffectiveSetting<T> {
   value: T;
   source: SettingSource;
 }
-/** The value each setting has now; only the GitHub token may be absent. */
-export type EffectiveSettings = { [K in SettingName]: EffectiveSetting<K extends 'github_token' ? string | null : Settings[K]> };
+/** The value each setting has now; only the GitHub token and the budget limits may be absent. */
+export type EffectiveSettings = { [K in SettingName]: EffectiveSetting<K extends 'github_token' | BudgetLimitName ? Settings[K] | null : Settings[K]> };
 
 
 /** What the worker needs per activity call: read fresh each time, so a saved setting applies to the next work order. */
@@ -76,6 +77,12 @@ export class SettingsService implements SettingsReader {
 
   async retentionDays(): Promise<number> {
     return this.value('retention_days');
+  }
+
+  /** The limits a new work order gets where its request sets none. */
+  async budgetDefaults(): Promise<BudgetLimits> {
+    const rows = await this.rowsByKey();
+    return Object.fromEntries(budgetLimitNames.map((name) => [name, this.resolve(name, rows).value ?? null])) as BudgetLimits;
   }
 
   async agentSettings(): Promise<{ model: string; cliPath: string }> {

@@ -11,6 +11,7 @@ import type { AgentWorkOrder, SandboxType, WorkOrderInput, WorkOrderStep } from 
 import { createNativeConnection } from '../../temporal/worker/native-connection.js';
 import { hostTaskQueueName } from '../../temporal/worker/task-queues.js';
 import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
+import { type BudgetLimits, noBudgetLimits } from '../../src/models/work-order-budget.js';
 import type { StepHistory } from '../../workflows/messages.js';
 import { createWorkOrderWorkers, type WorkOrderWorkers } from '../../temporal/worker/worker.js';
 import { installWorkerRuntime } from '../../temporal/worker/worker-runtime.js';
@@ -147,6 +148,7 @@ export class WorkOrderHarness {
     sandboxType?: SandboxType;
     githubIssueNumber?: number;
     agentTimeoutSeconds?: number;
+    budget?: Partial<BudgetLimits>;
   }): Promise<WorkflowHandle> {
     const input: WorkOrderInput = {
       agentWorkOrderId: newAgentWorkOrderId(),
@@ -158,6 +160,7 @@ export class WorkOrderHarness {
       createdAt: new Date().toISOString(),
       agentTimeoutSeconds: options.agentTimeoutSeconds ?? 300,
       heartbeatTimeoutSeconds: this.options.heartbeatTimeoutSeconds ?? 10,
+      ...(options.budget ? { budget: { ...noBudgetLimits, ...options.budget } } : {}),
     };
     return startWorkOrder(this.client, this.taskQueue, input);
   }

@@ -51,6 +51,9 @@ describe('settings routes', () => {
       max_concurrent: { value: 5, source: 'default', env_variable: 'AWO_MAX_CONCURRENT', stored: false, error: null },
       retention_days: { value: 7, source: 'default', env_variable: 'AWO_RETENTION_DAYS', stored: false, error: null },
       agent_timeout_seconds: { value: 3600, source: 'default', env_variable: 'AGENT_WORK_ORDER_TIMEOUT', stored: false, error: null },
+      max_cost_usd: { value: null, source: 'default', env_variable: 'AWO_MAX_COST_USD', stored: false, error: null },
+      max_turns: { value: null, source: 'default', env_variable: 'AWO_MAX_TURNS', stored: false, error: null },
+      max_duration_seconds: { value: null, source: 'default', env_variable: 'AWO_MAX_DURATION_SECONDS', stored: false, error: null },
     });
   });
 

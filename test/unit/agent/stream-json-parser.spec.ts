@@ -74,6 +74,7 @@ describe('parseStreamJsonLine', () => {
           numTurns: 2,
           durationMs: 545,
           usage: { input_tokens: 200, output_tokens: 40 },
+          processTokens: null,
           subtype: 'success',
         },
       },
@@ -109,6 +110,25 @@ describe('parseStreamJsonLine', () => {
       message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_2', is_error: true, content: [{ type: 'text', text: 'exit 1' }, { type: 'image' }] }] },
     });
     expect(parseStreamJsonLine(line)).toEqual([{ type: 'tool_result', toolUseId: 'toolu_2', isError: true, content: 'exit 1\n[image]' }]);
+  });
+
+  it('reads a model call from an assistant line, and the whole process\'s tokens from a result', () => {
+    const assistant = JSON.stringify({
+      type: 'assistant',
+      message: { id: 'msg_1', model: 'claude-sonnet-5', usage: { input_tokens: 10, cache_creation_input_tokens: 5, cache_read_input_tokens: 2000, output_tokens: 1 }, content: [{ type: 'text', text: 'Hi' }] },
+    });
+    expect(parseStreamJsonLine(assistant)).toEqual([
+      { type: 'model_called', messageId: 'msg_1', model: 'claude-sonnet-5', tokens: { input: 10, cacheCreation: 5, cacheRead: 2000, output: 1 } },
+      { type: 'assistant_text', text: 'Hi' },
+    ]);
+    const result = JSON.stringify({
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      result: 'ok',
+      modelUsage: { 'claude-sonnet-5': { inputTokens: 500, outputTokens: 100, cacheReadInputTokens: 7, cacheCreationInputTokens: 3 }, 'claude-haiku-4-5': { inputTokens: 50, outputTokens: 10 } },
+    });
+    expect(parseStreamJsonLine(result)[0]).toMatchObject({ result: { processTokens: { input: 550, cacheCreation: 3, cacheRead: 7, output: 110 } } });
   });
 
   it('gives every block of an assistant message, in order', () => {

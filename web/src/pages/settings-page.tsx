@@ -12,6 +12,10 @@ const editable: Array<{ key: EditableKey; label: string; numeric: boolean }> = [
   { key: 'max_concurrent', label: 'Max concurrent work orders', numeric: true },
   { key: 'retention_days', label: 'Retention (days)', numeric: true },
   { key: 'agent_timeout_seconds', label: 'Agent timeout (seconds)', numeric: true },
+  // Budget defaults for work orders that set no limit of their own; empty: no limit.
+  { key: 'max_cost_usd', label: 'Budget per work order: cost (USD)', numeric: true },
+  { key: 'max_turns', label: 'Budget per work order: turns', numeric: true },
+  { key: 'max_duration_seconds', label: 'Budget per work order: agent time (seconds)', numeric: true },
 ];
 const settingFields = ['github_token', ...editable.map((setting) => setting.key)];
 
@@ -102,7 +106,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
     for (const { key, numeric } of editable) {
       const value = values[key]!.trim();
       if (value === String(settings[key].value ?? '')) continue;
-      body[key] = value === '' ? null : numeric && /^\d+$/.test(value) ? Number(value) : value;
+      body[key] = value === '' ? null : numeric && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
     }
     save.mutate(body as UpdateSettingsRequest);
   };
