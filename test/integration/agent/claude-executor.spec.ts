@@ -127,11 +127,17 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
       'session_started',
       // The CLI echoes the prompt it took from stdin (--replay-user-messages).
       'user_message_taken',
+      // Each model call, with its token usage, before what it answered.
+      'model_called',
       'tool_used',
       'tool_result',
+      'model_called',
       'assistant_text',
       'result',
     ]);
+    // The CLI's own figures once it reported them: two calls of 100 input and 20 output tokens each.
+    expect(outcome.usage).toMatchObject({ input_tokens: 200, output_tokens: 40, turns: 2 });
+    expect(outcome.usage.cost_usd).toBeCloseTo(outcome.result!.costUsd!, 6);
     const toolUsed = events.find(({ event }) => event.type === 'tool_used')!;
     expect(toolUsed.event).toMatchObject({ toolName: 'Bash' });
     expect(finishedAt - toolUsed.at).toBeGreaterThanOrEqual(1000);
