@@ -12,6 +12,7 @@ import { startPromptInjection } from '../src/agent/prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
 import { workOrderEvent } from './work-order-event.js';
 import { BudgetGuard } from '../src/agent/budget-guard.js';
+import { ProgressHeartbeat } from '../src/agent/progress-heartbeat.js';
 import { addUsage, type AgentUsage, noUsage } from '../src/models/work-order-budget.js';
 
 interface AgentHeartbeat {
@@ -24,6 +25,7 @@ interface AgentHeartbeat {
 }
 
 // Short, so a cancellation (answered to a heartbeat) stops the agent within a second; the worker throttles the RPCs.
+// Beats come only while the agent makes progress (ProgressHeartbeat).
 const heartbeatIntervalMs = 500;
 const continuationPrompt =
   'Your previous run of this step was interrupted before it finished (the worker running you stopped). ' +
@@ -70,16 +72,19 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       // Usage of the runs that ended (an earlier attempt's, the run before an idle resume) and of the running one.
       let endedRunsUsage = lastHeartbeat?.usage ?? noUsage;
       let stepUsage = endedRunsUsage;
-      const startedAt = Date.now();
-      const budget = new BudgetGuard(input.budget, earlierSeconds);
-      const beat = () =>
-        context.heartbeat({ sessionId, deliveredPromptIds, usage: stepUsage, seconds: earlierSeconds + (Date.now() - startedAt) / 1000 } satisfies AgentHeartbeat);
-      let injection: { stop(): Promise<void> } | null = null;
-      const timer = setInterval(beat, heartbeatIntervalMs);
-      budget.start();
-      const stopSignal = AbortSignal.any([context.cancellationSignal, budget.signal]);
       const settings = await deps.agentSettings();
       const idleTimeoutSeconds = settings.idleTimeoutSeconds;
+      const startedAt = Date.now();
+      const budget = new BudgetGuard(input.budget, earlierSeconds);
+      const heartbeat = new ProgressHeartbeat(
+        () => context.heartbeat({ sessionId, deliveredPromptIds, usage: stepUsage, seconds: earlierSeconds + (Date.now() - startedAt) / 1000 } satisfies AgentHeartbeat),
+        { idleTimeoutMs: idleTimeoutSeconds * 1000, intervalMs: heartbeatIntervalMs },
+      );
+      const progressed = () => heartbeat.noteProgress();
+      let injection: { stop(): Promise<void> } | null = null;
+      heartbeat.start();
+      budget.start();
+      const stopSignal = AbortSignal.any([context.cancellationSignal, budget.signal]);
       let outcome: AgentRunOutcome;
       const runOnce = (resuming: boolean) =>
         deps.agent.run({
@@ -91,7 +96,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
           skipPermissions: settings.skipPermissions,
           timeoutMs: Math.max(1000, input.timeoutSeconds * 1000 - (Date.now() - startedAt)),
           idleTimeoutMs: idleTimeoutSeconds * 1000,
-          onProgress: beat,
+          onProgress: progressed,
           env: deps.agentEnv(),
           signal: stopSignal,
           onUsage: (usage) => {
@@ -99,6 +104,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
             budget.noteUsage(stepUsage);
           },
           onSpawn: (pid, agent) => {
+            progressed();
             agentPid = pid;
             writer.push(() => recordRunningAgent(pidFile, pid, sessionId));
             void injection?.stop();
@@ -113,7 +119,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
           },
           onPromptDelivered: (promptId) => {
             deliveredPromptIds.push(promptId);
-            beat();
+            progressed();
             workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_prompt_delivered', { prompt_id: promptId });
           },
           onEvent: (event, rawLine) => {
@@ -123,7 +129,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
               if (pid !== null) writer.push(() => recordRunningAgent(pidFile, pid, event.sessionId));
             }
             if (event.type === 'result' && event.result.sessionId) sessionId = event.result.sessionId;
-            beat();
+            progressed();
             writer.push(() => deps.artifacts.appendAgentOutput(input.agentWorkOrderId, stepLabel, rawLine));
             const logged = agentLogEntry(event);
             if (logged) workOrderEvent(deps, input.agentWorkOrderId, input.step, logged.level, logged.event, logged.fields);
@@ -143,7 +149,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
         }
       } finally {
         budget.stop();
-        clearInterval(timer);
+        heartbeat.stop();
         await (injection as { stop(): Promise<void> } | null)?.stop();
         writer.push(() => rm(pidFile, { force: true }));
         await writer.flush().catch((error: unknown) => deps.logger.warn({ error: String(error) }, 'agent_artifact_write_failed'));
