@@ -35,13 +35,19 @@ export function buildProgram(context: CliContext): Command {
     .option('--issue <number>', 'GitHub issue number')
     .option('--steps <list>', `comma-separated steps (${steps.join(',')})`)
     .addOption(new Option('--sandbox <type>', 'sandbox type').choices(['git_worktree', 'git_branch', 'e2b', 'dagger']))
+    .option('--max-cost <usd>', 'budget: US dollars its agents may spend in total')
+    .option('--max-turns <n>', 'budget: model calls its agents may make in total')
+    .option('--max-duration <seconds>', 'budget: seconds its agents may run in total')
     .option('--follow', 'follow it to the pull request')
     .addOption(json())
-    .action(async (options: { repo: string; request: string; issue?: string; steps?: string; sandbox?: string; follow?: boolean; json?: boolean }) => {
+    .action(async (options: { repo: string; request: string; issue?: string; steps?: string; sandbox?: string; maxCost?: string; maxTurns?: string; maxDuration?: string; follow?: boolean; json?: boolean }) => {
       const body: Record<string, unknown> = { repository_url: options.repo, user_request: options.request };
       if (options.issue !== undefined) body.github_issue_number = options.issue;
       if (options.steps !== undefined) body.selected_commands = options.steps.split(',').map((step) => step.trim()).filter(Boolean) as WorkOrderStep[];
       if (options.sandbox !== undefined) body.sandbox_type = options.sandbox;
+      // Not a number: sent as given, so the service's 422 names the field and its rule.
+      const budget = { max_cost_usd: options.maxCost, max_turns: options.maxTurns, max_duration_seconds: options.maxDuration };
+      for (const [field, value] of Object.entries(budget)) if (value !== undefined) body[field] = Number.isFinite(Number(value)) ? Number(value) : value;
       const created = await api.createWorkOrder(body as CreateWorkOrderRequest);
       if (!options.follow) return options.json ? printJson(created) : print(`${created.agent_work_order_id} ${created.status}: ${created.message}`);
       if (!options.json) print(`${created.agent_work_order_id} started; following (Ctrl-C stops following, not the work order)`);

@@ -24,3 +24,23 @@ export function repositoryName(url: string): string {
 }
 
 export const openStatuses: ReadonlySet<string> = new Set(['pending', 'running']);
+
+/** What agents used, e.g. "$0.45 · 3 turns · 150,000 in / 60 out tokens". */
+export function usageSummary(usage: { cost_usd?: number | null; turns?: number; input_tokens?: number; output_tokens?: number }): string {
+  const turns = usage.turns ?? 0;
+  const parts = [`$${(usage.cost_usd ?? 0).toFixed(2)}`, `${turns} ${turns === 1 ? 'turn' : 'turns'}`];
+  if (usage.input_tokens !== undefined && usage.output_tokens !== undefined) {
+    parts.push(`${usage.input_tokens.toLocaleString('en-US')} in / ${usage.output_tokens.toLocaleString('en-US')} out tokens`);
+  }
+  return parts.join(' · ');
+}
+
+/** The limits of a work order, e.g. "$5.00 · 200 turns · 1 h 0 min of agent time", or "no limit". */
+export function budgetSummary(limits: { max_cost_usd: number | null; max_turns: number | null; max_duration_seconds: number | null }): string {
+  const parts = [
+    limits.max_cost_usd !== null ? `$${limits.max_cost_usd.toFixed(2)}` : null,
+    limits.max_turns !== null ? `${limits.max_turns} turns` : null,
+    limits.max_duration_seconds !== null ? `${duration(limits.max_duration_seconds)} of agent time` : null,
+  ].filter((part) => part !== null);
+  return parts.length > 0 ? parts.join(' · ') : 'no limit';
+}

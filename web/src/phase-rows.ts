@@ -14,6 +14,8 @@ export interface PhaseRow {
   step: WorkOrderStep | 'user-prompt';
   state: StepState;
   durationSeconds: number | null;
+  /** What the step's agent used (cost, turns, tokens); null for steps without an agent or recorded before usage was kept. */
+  usage: Pick<StepRecord, 'cost_usd' | 'turns' | 'input_tokens' | 'output_tokens'> | null;
   errorMessage: string | null;
   prompts: PromptItem[];
 }
@@ -31,7 +33,7 @@ export function phaseRows(workOrder: Pick<AgentWorkOrder, 'selected_commands' | 
     if (record) state = record.success ? 'done' : 'failed';
     else if (workOrder.current_step === step && workOrder.status === 'running') state = 'running';
     else state = ended ? 'skipped' : 'waiting';
-    return { step, state, durationSeconds: record?.duration_seconds ?? null, errorMessage: record?.error_message ?? null, prompts: [] };
+    return { step, state, durationSeconds: record?.duration_seconds ?? null, usage: usageOf(record), errorMessage: record?.error_message ?? null, prompts: [] };
   });
 
   for (const record of history.filter((candidate) => candidate.step === 'user-prompt')) {
@@ -54,9 +56,14 @@ export function phaseRows(workOrder: Pick<AgentWorkOrder, 'selected_commands' | 
       step: 'user-prompt',
       state: record.success ? 'done' : 'failed',
       durationSeconds: record.duration_seconds,
+      usage: usageOf(record),
       errorMessage: record.error_message,
       prompts: [prompt],
     });
   }
   return rows;
+}
+
+function usageOf(record: StepRecord | undefined): PhaseRow['usage'] {
+  return record && record.turns !== undefined ? { cost_usd: record.cost_usd, turns: record.turns, input_tokens: record.input_tokens, output_tokens: record.output_tokens } : null;
 }

@@ -1,5 +1,5 @@
 import type { AgentWorkOrder, StepRecord } from '../../../client/index.js';
-import { duration } from '../format.js';
+import { duration, usageSummary } from '../format.js';
 import { phaseRows, type StepState } from '../phase-rows.js';
 
 const stateLabels: Record<StepState, string> = { done: 'done', running: 'running', waiting: 'waiting', failed: 'failed', skipped: 'not run' };
@@ -25,6 +25,7 @@ export function PhaseTracker({ workOrder, history }: { workOrder: AgentWorkOrder
               <strong>{stepLabels[row.step] ?? row.step}</strong>
               <span className="phase-state">{stateLabels[row.state]}</span>
               {row.durationSeconds !== null && <span className="muted">{duration(row.durationSeconds)}</span>}
+              {row.usage && <span className="muted step-usage">{usageSummary(row.usage)}</span>}
             </div>
             {row.errorMessage && <p className="phase-error">{row.errorMessage}</p>}
             {row.prompts.map((prompt) => (

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { LogView } from '../components/log-view.js';
 import { PhaseTracker } from '../components/phase-tracker.js';
 import { errorText, QueryState, StatusBadge } from '../components/query-state.js';
-import { openStatuses, repositoryName } from '../format.js';
+import { budgetSummary, duration, openStatuses, repositoryName, usageSummary } from '../format.js';
 import { useLogStream } from '../log-stream.js';
 
 const pollMs = 3000;
@@ -80,6 +80,12 @@ export function WorkOrderPage({ id }: { id: string }) {
         <dd>{git.data?.git_files_changed ?? data.git_files_changed}</dd>
         <dt>Latest commit</dt>
         <dd>{git.data?.latest_commit_message ?? '—'}</dd>
+        <dt>Agent usage</dt>
+        <dd className="work-order-usage">
+          {usageSummary(data)} · {duration(data.agent_duration_seconds)} of agent time
+        </dd>
+        <dt>Budget</dt>
+        <dd>{budgetSummary(data)}</dd>
         <dt>Pull request</dt>
         <dd>
           {data.github_pull_request_url ? (
