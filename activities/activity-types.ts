@@ -70,6 +70,26 @@ export interface DeliverPromptInput {
   promptText: string;
 }
 
+export interface ReadPlanInput {
+  agentWorkOrderId: string;
+  sandboxPath: string;
+  /** The planning step's answer: names the plan file, and is the plan when there is no file. */
+  planOutput: string | null;
+}
+
+export interface ReadPlanResult {
+  planText: string;
+  /** The plan file relative to the sandbox; null when the plan is the planning step's answer. */
+  planPath: string | null;
+}
+
+export interface WritePlanInput {
+  agentWorkOrderId: string;
+  sandboxPath: string;
+  planPath: string;
+  planText: string;
+}
+
 export interface TrackPhaseInput {
   agentWorkOrderId: string;
   sandboxPath: string;

@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './activity-deps.js';
 import { createCleanupActivity } from './cleanup.activity.js';
 import { createPullRequestActivity } from './create-pr.activity.js';
+import { createPlanFileActivities } from './plan-file.activities.js';
 import { createDeliverPromptActivity } from './deliver-prompt.activity.js';
 import { createGitObservationActivities } from './git-observation.activities.js';
 import { createRunAgentActivity } from './run-agent.activity.js';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRunAgentActivity(deps),
     ...createDeliverPromptActivity(deps),
     ...createGitObservationActivities(deps),
+    ...createPlanFileActivities(deps),
     ...createPullRequestActivity(deps),
     ...createCleanupActivity(deps),
   });

@@ -47,6 +47,7 @@ export const configRules: Record<ConfigVariable, string> = {
   AWO_MAX_CONCURRENT: 'how many work orders may run agents at once across all workers, a whole number of at least 1',
   AWO_RETENTION_DAYS: "the days a finished work order's files are kept, a whole number of at least 1",
   AWO_PUSH_RETRY_SECONDS: 'the seconds a refused push or pull request is retried with backoff, a whole number of at least 1',
+  AWO_APPROVAL_TIMEOUT: 'the seconds a plan waits for approval before the work order fails (or approves, with on_timeout: approve), a whole number of at least 1',
   AWO_DATABASE_URL: 'a postgres:// or postgresql:// URL with a host (unset: SQLite under the config folder)',
   AWO_SECRET_KEY: '32 bytes as 64 hex characters or base64, e.g. from `openssl rand -hex 32` (unset: a generated key file)',
   AWO_AGENT_USER: 'the unprivileged user a root worker runs the agent as, created if missing (default awo-agent); root turns the separation off',

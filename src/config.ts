@@ -85,6 +85,8 @@ export const configSchema = z.object({
   AWO_RETENTION_DAYS: positiveInt.default(7),
   /** Fixed into each new work order's input: how long a refused push or pull request is retried before it fails. */
   AWO_PUSH_RETRY_SECONDS: positiveInt.default(600),
+  /** Fixed into each new work order that asks for plan approval: how long its plan waits for a decision (7 days). */
+  AWO_APPROVAL_TIMEOUT: positiveInt.default(7 * 24 * 60 * 60),
   /** Set: settings and configured repositories live in PostgreSQL; unset: in a SQLite file under the config folder. */
   AWO_DATABASE_URL: z
     .string()

@@ -1,4 +1,5 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalDecision } from '../src/models/plan-approval.js';
 import type { AgentWorkOrder, GitProgress, StepHistory } from '../src/models/work-order.js';
 
 export type { StepHistory } from '../src/models/work-order.js';
@@ -15,6 +16,8 @@ export const workOrderStateQuery = defineQuery<AgentWorkOrder>('workOrderState')
 export const gitProgressQuery = defineQuery<GitProgress>('gitProgress');
 export const stepHistoryQuery = defineQuery<StepHistory>('stepHistory');
 export const pendingPromptsQuery = defineQuery<PromptSignalPayload[]>('pendingPrompts');
+/** A person's decision on the plan a work order waits with; answers with the state the decision led to. */
+export const approvalUpdate = defineUpdate<AgentWorkOrder, [ApprovalDecision]>('approval');
 
 export const workOrderWorkflowName = 'agentWorkOrderWorkflow';
 

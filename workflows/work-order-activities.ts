@@ -63,6 +63,8 @@ export function hostActivities(hostTaskQueue: string, input: WorkOrderInput) {
     deliverPrompt: git.deliverPrompt,
     detectBranch: git.detectBranch,
     trackPhase: git.trackPhase,
+    readPlan: git.readPlan,
+    writePlan: git.writePlan,
     createPR: forge.createPR,
     cleanup: cleanup.cleanup,
   };

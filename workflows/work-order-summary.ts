@@ -9,6 +9,9 @@ export function describeWorkOrder(state: AgentWorkOrder): string {
   ];
   if (state.github_pull_request_url) lines.push(`pull request: ${state.github_pull_request_url}`);
   if (state.error_message) lines.push(`error: ${state.error_message}`);
+  if (state.status === 'waiting_for_approval') {
+    lines.push(`plan waiting for approval until ${state.approval_expires_at ?? '—'}: POST /api/agent-work-orders/${state.agent_work_order_id}/approval`);
+  }
   if (state.pending_prompts > 0) lines.push(`prompts waiting: ${state.pending_prompts}`);
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import { isAgentStep, type WorkOrderInput, type WorkOrderStep } from '../src/mod
 import { AdmissionSlot } from './admission-slot.js';
 import { runAgentStep, runQueuedPrompts } from './agent-step.js';
 import type { EndedWorkOrder } from './messages.js';
+import { asksForPlanApproval, PlanApprovalGate, PlanRejected } from './plan-approval.js';
 import { PromptRouter } from './prompt-router.js';
 import { openPullRequest } from './pull-request-step.js';
 import { hostActivities, hostPickupTimeoutSeconds, sharedActivities } from './work-order-activities.js';
@@ -20,6 +21,7 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
   const record = new WorkOrderRecord(input);
   const prompts = new PromptRouter(record);
   const admission = new AdmissionSlot();
+  const approval = new PlanApprovalGate(record);
   let sandbox: SetupSandboxResult | null = null;
   try {
     // Stays `pending` until the global admission controller grants a slot: no sandbox, no agent before that.
@@ -43,6 +45,11 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
     for (const step of input.selectedCommands) {
       await runStep(run, step);
       await runQueuedPrompts(run);
+      if (step === 'planning' && asksForPlanApproval(input)) {
+        await approval.await(run);
+        // Prompts sent while the plan waited run now, before the steps that implement it.
+        await runQueuedPrompts(run);
+      }
     }
     // A prompt that arrived during the last step still gets its turn, and its commits reach the pull request.
     await runQueuedPrompts(run);
@@ -51,6 +58,11 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
     record.update({ status: 'completed', current_phase: record.state.github_pull_request_url ? 'pr_created' : 'finished', current_step: null });
     return record.ended();
   } catch (error) {
+    if (error instanceof PlanRejected) {
+      // A person's decision, not a failure: the work order ends cancelled with the reason, and nothing is pushed.
+      record.update({ status: 'cancelled', error_message: error.message, current_step: null });
+      return record.ended();
+    }
     if (isCancellation(error)) {
       record.update({ status: 'cancelled', error_message: 'cancelled by request' });
       publishCancelledSteps(record);

@@ -33,6 +33,14 @@ export class WorkOrderEndedError extends Error {
   }
 }
 
+/** A decision on a plan for a work order that is not waiting for one (it has not planned yet, or was decided). */
+export class NotWaitingForApprovalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotWaitingForApprovalError';
+  }
+}
+
 /** A dependency (Temporal, GitHub) did not answer: a 503 the caller may retry, without internals in the body. */
 export class DependencyUnavailableError extends Error {
   constructor(

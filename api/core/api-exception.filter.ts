@@ -8,6 +8,7 @@ import {
   DependencyUnavailableError,
   ForbiddenRequestError,
   MisdirectedRequestError,
+  NotWaitingForApprovalError,
   RequestValidationError,
   WorkOrderEndedError,
   WorkOrderNotFoundError,
@@ -39,7 +40,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { status_code: HttpStatus.UNPROCESSABLE_ENTITY, detail: exception.message, errors: exception.issues };
     }
     if (exception instanceof WorkOrderNotFoundError) return { status_code: HttpStatus.NOT_FOUND, detail: exception.message };
-    if (exception instanceof WorkOrderEndedError) return { status_code: HttpStatus.CONFLICT, detail: exception.message };
+    if (exception instanceof WorkOrderEndedError || exception instanceof NotWaitingForApprovalError) return { status_code: HttpStatus.CONFLICT, detail: exception.message };
     if (exception instanceof AuthenticationRequiredError) return { status_code: HttpStatus.UNAUTHORIZED, detail: exception.message };
     if (exception instanceof ForbiddenRequestError) return { status_code: HttpStatus.FORBIDDEN, detail: exception.message };
     if (exception instanceof MisdirectedRequestError) return { status_code: HttpStatus.MISDIRECTED, detail: exception.message };

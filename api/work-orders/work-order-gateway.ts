@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Client, type QueryDefinition, type SignalDefinition, type WorkflowExecutionInfo, WorkflowFailedError } from '@temporalio/client';
-import { defaultPayloadConverter, TemporalFailure, WorkflowNotFoundError } from '@temporalio/common';
+import {
+  type Client,
+  type QueryDefinition,
+  type SignalDefinition,
+  type UpdateDefinition,
+  type WorkflowExecutionInfo,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter, TemporalFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { AppConfig } from '../../src/config.js';
 import { type AgentWorkOrder, type StepRecord, type WorkOrderInput, type WorkOrderStatus, workOrderInputSchema } from '../../src/models/work-order.js';
 import { readAdmissionQueue } from '../../temporal/client/admission-queue-reader.js';
@@ -30,6 +38,7 @@ const queryDeadlineMs = 5_000;
 const statusFilters: Record<WorkOrderStatus, string> = {
   pending: `AwoStatus = 'pending' AND ExecutionStatus = 'Running'`,
   running: `AwoStatus = 'running' AND ExecutionStatus = 'Running'`,
+  waiting_for_approval: `AwoStatus = 'waiting_for_approval' AND ExecutionStatus = 'Running'`,
   completed: `AwoStatus = 'completed'`,
   failed: `(AwoStatus = 'failed' OR ExecutionStatus IN ('Failed', 'Terminated', 'TimedOut'))`,
   cancelled: `(AwoStatus = 'cancelled' OR ExecutionStatus = 'Canceled')`,
@@ -81,6 +90,19 @@ export class WorkOrderGateway {
 
   async signal<T>(agentWorkOrderId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void> {
     await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).signal(signal, payload), agentWorkOrderId);
+  }
+
+  /**
+   * Runs a workflow update and waits for its answer. A validator's or handler's refusal comes back as
+   * WorkOrderUpdateRefused carrying the ApplicationFailure's type and message.
+   */
+  async update<Result, Payload>(agentWorkOrderId: string, update: UpdateDefinition<Result, [Payload]>, payload: Payload): Promise<Result> {
+    try {
+      return await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).executeUpdate(update, { args: [payload] }), agentWorkOrderId);
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) throw new WorkOrderUpdateRefused(error.cause.type ?? null, error.cause.message);
+      throw error;
+    }
   }
 
   async cancel(agentWorkOrderId: string): Promise<void> {
@@ -148,6 +170,17 @@ export class WorkOrderGateway {
       if (isTemporalUnavailable(error) && !isDeadline(error)) throw temporalUnavailable(error);
       return undefined;
     }
+  }
+}
+
+/** A workflow update the workflow refused, with the failure type it named. */
+export class WorkOrderUpdateRefused extends Error {
+  constructor(
+    readonly type: string | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkOrderUpdateRefused';
   }
 }
 

@@ -144,14 +144,23 @@ function withSearchAttributes(state: AgentWorkOrder, execution: ExecutionSummary
   };
 }
 
-const fieldsOlderStatesLack = { ...noBudgetLimits, ...noUsage, agent_duration_seconds: 0 };
+const fieldsOlderStatesLack = {
+  ...noBudgetLimits,
+  ...noUsage,
+  agent_duration_seconds: 0,
+  approval: 'none',
+  plan_text: null,
+  approval_expires_at: null,
+  approval_outcome: null,
+  approval_comment: null,
+} as const;
 
 /**
  * The workflow's own status wins, except where the server knows better: a terminated or timed-out workflow never got
  * to write an ended status.
  */
 function reconcileWithExecution(recorded: AgentWorkOrder, execution: ExecutionSummary): AgentWorkOrder {
-  // Work orders started before `workflow_type`, budgets or usage were recorded have none.
+  // Work orders started before `workflow_type`, budgets, usage or plan approval were recorded have none.
   const state: AgentWorkOrder = { ...fieldsOlderStatesLack, ...recorded, workflow_type: recorded.workflow_type ?? null };
   if (isOpenExecution(execution) || endedStatuses.includes(state.status)) return state;
   const status = executionStatus(execution);

@@ -14,6 +14,7 @@ import {
   type WorkOrderLogStreamQuery,
 } from '../../src/models/work-order-request.js';
 import { apiErrorSchema } from '../../src/models/api-error.js';
+import { type ApprovalDecision, approvalDecisionSchema } from '../../src/models/plan-approval.js';
 import { type AgentWorkOrder, agentWorkOrderSchema, type GitProgress, gitProgressSchema, type StepHistory, stepHistorySchema } from '../../src/models/work-order.js';
 import { ApiConfiguredBody, openApiSchema } from '../core/openapi.js';
 import { RequestValidationError } from '../core/api-errors.js';
@@ -130,6 +131,18 @@ export class WorkOrdersController {
       throw new RequestValidationError([{ field: 'agent_work_order_id', message: `must equal the work order id in the path (${agentWorkOrderId})`, rule: 'matches_path' }]);
     }
     return this.workOrders.prompt(agentWorkOrderId, body.prompt_text);
+  }
+
+  @Post(':agent_work_order_id/approval')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Approve, edit or reject the plan a work order waits with (status waiting_for_approval)' })
+  @ApiBody({ schema: openApiSchema(approvalDecisionSchema) })
+  @ApiOkResponse({ description: 'the work order as the decision left it', standardSchema: agentWorkOrderSchema })
+  @errorResponse(404, 'no such work order')
+  @errorResponse(409, 'the work order is not waiting for approval')
+  @errorResponse(422, 'unknown decision, an edit without a plan, or a plan or comment too long')
+  decideApproval(@Param('agent_work_order_id', idParam) agentWorkOrderId: string, @Body({ schema: approvalDecisionSchema }) body: ApprovalDecision): Promise<AgentWorkOrder> {
+    return this.workOrders.decideApproval(agentWorkOrderId, body);
   }
 
   @Post(':agent_work_order_id/cancel')

@@ -7,15 +7,16 @@ import type { Logger } from '../../src/logger.js';
 import { type CreateWorkOrderRequest, type ListWorkOrdersQuery, toWorkOrderInput } from '../../src/models/work-order-request.js';
 import { type AgentWorkOrder, endedStatuses, type GitProgress, type StepHistory, workOrderInputSchema } from '../../src/models/work-order.js';
 import { isOpenExecution } from '../../temporal/client/work-order-status.js';
-import { promptSignal } from '../../workflows/messages.js';
-import { RequestValidationError, WorkOrderEndedError } from '../core/api-errors.js';
+import { type ApprovalDecision, invalidApprovalDecisionErrorType, notWaitingForApprovalErrorType } from '../../src/models/plan-approval.js';
+import { approvalUpdate, promptSignal } from '../../workflows/messages.js';
+import { NotWaitingForApprovalError, RequestValidationError, WorkOrderEndedError } from '../core/api-errors.js';
 import { API_LOGGER, APP_CONFIG } from '../core/api-tokens.js';
 import type { CancelAcknowledgement, CreateWorkOrderResponse, PromptAcknowledgement } from './work-order.dto.js';
 import { WorkOrderStateReader } from './work-order-state.reader.js';
 import { SETTINGS_SERVICE } from '../settings/configuration-store.module.js';
 import type { SettingsService } from '../../src/settings/settings-service.js';
 import { githubTokenProblem } from '../../src/readiness/work-readiness.js';
-import { type ExecutionSummary, WorkOrderGateway } from './work-order-gateway.js';
+import { type ExecutionSummary, WorkOrderGateway, WorkOrderUpdateRefused } from './work-order-gateway.js';
 
 /** Starting, listing, prompting and cancelling work orders; every decision about a work order's lifecycle is here. */
 @Injectable()
@@ -42,6 +43,7 @@ export class WorkOrdersService {
           agentTimeoutSeconds,
           pushRetrySeconds: this.config.AWO_PUSH_RETRY_SECONDS,
           budgetDefaults,
+          approvalTimeoutSeconds: this.config.AWO_APPROVAL_TIMEOUT,
         }),
       );
       try {
@@ -109,6 +111,30 @@ export class WorkOrdersService {
           ? 'prompt queued; it runs as a turn of the agent session once a worker picks the work order up'
           : `prompt queued at position ${position}; it goes into the running agent after its current tool call, or else runs as a turn of the agent session after the current step`,
     };
+  }
+
+  /**
+   * A person's decision on the plan a work order waits with, through the workflow's `approval` update: its validator
+   * refuses (writing nothing) when nothing waits, so two people deciding at once get one answer each, never two
+   * decisions. Answers with the state the decision led to.
+   */
+  async decideApproval(agentWorkOrderId: string, decision: ApprovalDecision): Promise<AgentWorkOrder> {
+    const execution = await this.reader.describe(agentWorkOrderId);
+    if (!isOpenExecution(execution)) {
+      const state = await this.reader.stateOf(execution);
+      throw new NotWaitingForApprovalError(`work order ${agentWorkOrderId} is not waiting for approval (status: ${state.status})`);
+    }
+    try {
+      const state = await this.gateway.update(agentWorkOrderId, approvalUpdate, decision);
+      this.logger.info({ event: 'api_approval_decided', agent_work_order_id: agentWorkOrderId, decision: decision.decision, status: state.status }, 'api_approval_decided');
+      return (await this.reader.withQueuePositions([state]))[0]!;
+    } catch (error) {
+      if (error instanceof WorkOrderUpdateRefused && error.type === notWaitingForApprovalErrorType) throw new NotWaitingForApprovalError(error.message);
+      if (error instanceof WorkOrderUpdateRefused && error.type === invalidApprovalDecisionErrorType) {
+        throw new RequestValidationError([{ field: 'body', message: error.message, rule: 'invalid' }]);
+      }
+      throw error;
+    }
   }
 
   async cancel(agentWorkOrderId: string): Promise<CancelAcknowledgement> {

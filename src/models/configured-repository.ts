@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { repositoryVerificationSchema } from './repository-verification.js';
-import { sandboxTypeSchema, workOrderStepSchema } from './work-order.js';
+import { approvalModeSchema, sandboxTypeSchema, workOrderStepSchema } from './work-order.js';
 
 /**
  * A repository an administrator configured, with the defaults a work order on it starts with. `repository_url` is
@@ -19,6 +19,8 @@ export const configuredRepositorySchema = z
     last_verified_at: z.string().nullable(),
     default_sandbox_type: sandboxTypeSchema,
     default_commands: z.array(workOrderStepSchema),
+    /** `plan`: work orders on this repository wait for plan approval unless their body says otherwise. */
+    default_approval: approvalModeSchema,
     created_at: z.string(),
     updated_at: z.string(),
   })

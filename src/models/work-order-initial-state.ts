@@ -28,5 +28,10 @@ export function initialWorkOrderState(input: WorkOrderInput): AgentWorkOrder {
     ...(input.budget ?? noBudgetLimits),
     ...noUsage,
     agent_duration_seconds: 0,
+    approval: input.approval ?? 'none',
+    plan_text: null,
+    approval_expires_at: null,
+    approval_outcome: null,
+    approval_comment: null,
   };
 }

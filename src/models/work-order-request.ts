@@ -3,7 +3,10 @@ import { repositoryUrlPattern, repositoryUrlRefinement } from '../github/reposit
 import { agentWorkOrderIdSchema } from '../ids.js';
 import { type BudgetLimits, budgetLimitRules } from './work-order-budget.js';
 import { logLevelSchema } from './work-order-log-entry.js';
+import { maxApprovalTimeoutSeconds } from './plan-approval.js';
 import {
+  approvalModeSchema,
+  approvalTimeoutActionSchema,
   defaultSelectedCommands,
   implementedSandboxTypes,
   sandboxTypeNames,
@@ -91,6 +94,12 @@ export function createWorkOrderRequestSchema(serverUrl: string) {
         max_cost_usd: budgetLimitRules.max_cost_usd.optional(),
         max_turns: budgetLimitRules.max_turns.optional(),
         max_duration_seconds: budgetLimitRules.max_duration_seconds.optional(),
+        /** `plan`: wait for a person to approve, edit or reject the plan after the planning step. */
+        approval: approvalModeSchema.optional(),
+        /** How long the plan waits for a decision (default AWO_APPROVAL_TIMEOUT); used when approval is `plan`. */
+        approval_timeout_seconds: approvalTimeoutSecondsSchema.optional(),
+        /** What a timeout means, failing the work order (default) or approving the plan; used when approval is `plan`. */
+        on_timeout: approvalTimeoutActionSchema.optional(),
       },
       { message: 'must be a JSON object' },
     )
@@ -98,12 +107,26 @@ export function createWorkOrderRequestSchema(serverUrl: string) {
       if (request.selected_commands && request.workflow_type) {
         ctx.addIssue({ code: 'custom', path: ['workflow_type'], message: 'give either selected_commands or workflow_type, not both' });
       }
+      if (request.approval === 'plan' && !requestedSteps(request).includes('planning')) {
+        ctx.addIssue({ code: 'custom', path: ['approval'], message: 'plan approval needs a planning step among the steps', params: { rule: 'needs_planning_step' } });
+      }
+      for (const field of ['approval_timeout_seconds', 'on_timeout'] as const) {
+        if (request[field] !== undefined && request.approval !== 'plan') {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'is only taken with approval: plan', params: { rule: 'only_with_approval' } });
+        }
+      }
     });
 }
+
+export const approvalTimeoutSecondsSchema = z
+  .number({ message: 'must be a number of seconds' })
+  .int('must be a whole number of seconds')
+  .min(1, 'must be at least 1 second')
+  .max(maxApprovalTimeoutSeconds, `must be at most ${maxApprovalTimeoutSeconds} seconds (a year)`);
 export type CreateWorkOrderRequest = z.output<ReturnType<typeof createWorkOrderRequestSchema>>;
 
 /** The steps a request asks for: its own list, a preset's, or the default five. */
-export function requestedSteps(request: CreateWorkOrderRequest): WorkOrderInput['selectedCommands'] {
+export function requestedSteps(request: Pick<CreateWorkOrderRequest, 'selected_commands' | 'workflow_type'>): WorkOrderInput['selectedCommands'] {
   if (request.selected_commands) return request.selected_commands;
   if (request.workflow_type) return [...workflowTypePresets[request.workflow_type]];
   return [...defaultSelectedCommands];
@@ -112,7 +135,7 @@ export function requestedSteps(request: CreateWorkOrderRequest): WorkOrderInput[
 /** The workflow input for a validated request; the limits are fixed now so a replay never sees a changed setting. */
 export function toWorkOrderInput(
   request: CreateWorkOrderRequest,
-  context: { agentWorkOrderId: string; createdAt: string; agentTimeoutSeconds: number; pushRetrySeconds: number; budgetDefaults: BudgetLimits },
+  context: { agentWorkOrderId: string; createdAt: string; agentTimeoutSeconds: number; pushRetrySeconds: number; budgetDefaults: BudgetLimits; approvalTimeoutSeconds: number },
 ): WorkOrderInput {
   const { budgetDefaults } = context;
   return {
@@ -132,6 +155,9 @@ export function toWorkOrderInput(
       max_turns: request.max_turns ?? budgetDefaults.max_turns,
       max_duration_seconds: request.max_duration_seconds ?? budgetDefaults.max_duration_seconds,
     },
+    ...(request.approval === 'plan'
+      ? { approval: 'plan', approvalTimeoutSeconds: request.approval_timeout_seconds ?? context.approvalTimeoutSeconds, approvalOnTimeout: request.on_timeout ?? 'fail' }
+      : {}),
   };
 }
 

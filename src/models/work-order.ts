@@ -35,7 +35,7 @@ export const sandboxTypeSchema = z.enum(sandboxTypeNames, { message: `must be on
 export type SandboxType = z.infer<typeof sandboxTypeSchema>;
 export const implementedSandboxTypes: SandboxType[] = ['git_worktree', 'git_branch'];
 
-export const workOrderStatusNames = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const workOrderStatusNames = ['pending', 'running', 'waiting_for_approval', 'completed', 'failed', 'cancelled'] as const;
 export const workOrderStatusSchema = z.enum(workOrderStatusNames, {
   message: `must be one of: ${workOrderStatusNames.join(', ')}`,
 });
@@ -45,6 +45,21 @@ export const endedStatuses: WorkOrderStatus[] = ['completed', 'failed', 'cancell
 export const workOrderPhaseNames = ['setup', 'planning', 'implementing', 'committed', 'reviewing', 'pr_created', 'finished'] as const;
 export const workOrderPhaseSchema = z.enum(workOrderPhaseNames);
 export type WorkOrderPhase = z.infer<typeof workOrderPhaseSchema>;
+
+/** `plan`: after the planning step the work order waits until a person approves, edits or rejects the plan. */
+export const approvalModeNames = ['none', 'plan'] as const;
+export const approvalModeSchema = z.enum(approvalModeNames, { message: `must be one of: ${approvalModeNames.join(', ')}` });
+export type ApprovalMode = z.infer<typeof approvalModeSchema>;
+
+/** What happens when nobody decides within the approval timeout. */
+export const approvalTimeoutActionNames = ['fail', 'approve'] as const;
+export const approvalTimeoutActionSchema = z.enum(approvalTimeoutActionNames, { message: `must be one of: ${approvalTimeoutActionNames.join(', ')}` });
+export type ApprovalTimeoutAction = z.infer<typeof approvalTimeoutActionSchema>;
+
+/** How the wait for approval ended; null while waiting or when no approval was asked for. */
+export const approvalOutcomeNames = ['approved', 'edited', 'rejected', 'approved_on_timeout', 'timed_out'] as const;
+export const approvalOutcomeSchema = z.enum(approvalOutcomeNames);
+export type ApprovalOutcome = z.infer<typeof approvalOutcomeSchema>;
 
 /** What the workflow needs to run one work order; the API builds it from the validated request. */
 export const workOrderInputSchema = z.object({
@@ -66,6 +81,11 @@ export const workOrderInputSchema = z.object({
   pushRetrySeconds: z.number().int().positive().optional(),
   /** The budget, the request's own limits over the defaults in force at the start (absent in older histories). */
   budget: budgetLimitsSchema.optional(),
+  /** `plan`: wait for a person's decision after the planning step (absent: no approval). */
+  approval: approvalModeSchema.optional(),
+  /** With approval: how long the wait lasts, and what its end means. */
+  approvalTimeoutSeconds: z.number().int().positive().optional(),
+  approvalOnTimeout: approvalTimeoutActionSchema.optional(),
 });
 export type WorkOrderInput = z.infer<typeof workOrderInputSchema>;
 
@@ -143,6 +163,15 @@ export const agentWorkOrderSchema = z
     ...budgetLimitsSchema.shape,
     ...agentUsageSchema.shape,
     agent_duration_seconds: z.number().meta({ description: 'seconds its agents ran, summed over its steps (what max_duration_seconds limits)' }),
+    /** `plan`: the work order waits for a decision on its plan after the planning step. */
+    approval: approvalModeSchema,
+    /** The plan waiting for approval (or approved, as edited): the plan file the planning step wrote, else its answer. */
+    plan_text: z.string().nullable(),
+    /** When a plan waiting for approval times out (ISO 8601); null when nothing waits. */
+    approval_expires_at: z.string().nullable(),
+    approval_outcome: approvalOutcomeSchema.nullable(),
+    /** The comment given with the decision. */
+    approval_comment: z.string().nullable(),
   })
   .meta({ id: 'AgentWorkOrder' });
 export type AgentWorkOrder = z.infer<typeof agentWorkOrderSchema>;

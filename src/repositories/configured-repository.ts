@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { repositoryUrlSchema, requestSandboxTypeSchema, selectedCommandsSchema } from '../models/work-order-request.js';
-import { defaultSelectedCommands } from '../models/work-order.js';
+import { type ApprovalMode, approvalModeSchema, defaultSelectedCommands } from '../models/work-order.js';
 
 const displayNameSchema = z
   .string({ message: 'must be a string' })
@@ -18,13 +18,15 @@ export function addRepositoryRequestSchema(serverUrl: string) {
       display_name: displayNameSchema.optional(),
       default_sandbox_type: requestSandboxTypeSchema.default('git_worktree'),
       default_commands: selectedCommandsSchema.default([...defaultSelectedCommands]),
+      default_approval: approvalModeSchema.default('none'),
       /** Ask GitHub (with the effective token) whether the repository is reachable, and take its default branch. */
       verify: z.boolean({ message: 'must be true or false' }).default(true),
     },
     { message: 'must be a JSON object' },
   );
 }
-export type AddRepositoryRequest = z.output<ReturnType<typeof addRepositoryRequestSchema>>;
+/** Callers inside the service may leave the approval default out, as stores written before it existed did. */
+export type AddRepositoryRequest = Omit<z.output<ReturnType<typeof addRepositoryRequestSchema>>, 'default_approval'> & { default_approval?: ApprovalMode };
 
 /** `PATCH .../repositories/{id}`: the defaults and the display name; the URL is the identity and does not change. */
 export const updateRepositoryRequestSchema = z
@@ -33,11 +35,12 @@ export const updateRepositoryRequestSchema = z
       display_name: displayNameSchema.optional(),
       default_sandbox_type: requestSandboxTypeSchema.optional(),
       default_commands: selectedCommandsSchema.optional(),
+      default_approval: approvalModeSchema.optional(),
     },
     { message: 'must be a JSON object' },
   )
   .refine((update) => Object.values(update).some((value) => value !== undefined), {
-    message: 'give at least one of display_name, default_sandbox_type, default_commands',
+    message: 'give at least one of display_name, default_sandbox_type, default_commands, default_approval',
   })
   .meta({ minProperties: 1 });
 export type UpdateRepositoryRequest = z.output<typeof updateRepositoryRequestSchema>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GitHubClient } from '../github/github-client.js';
 import { parseRepositoryUrl } from '../github/repository-url.js';
-import { type SandboxType, type WorkOrderStep, workOrderStepSchema, sandboxTypeSchema } from '../models/work-order.js';
+import { approvalModeSchema, type SandboxType, type WorkOrderStep, workOrderStepSchema, sandboxTypeSchema } from '../models/work-order.js';
 import type { Logger } from '../logger.js';
 import type { RepositoriesTable, RepositoryRow } from '../store/repositories-table.js';
 import { UniqueConstraintError } from '../store/sql-driver.js';
@@ -94,6 +94,7 @@ export class RepositoryCatalog {
       ...verified,
       default_sandbox_type: request.default_sandbox_type,
       default_commands: JSON.stringify(request.default_commands),
+      default_approval: request.default_approval ?? 'none',
       created_at: now,
       updated_at: now,
     };
@@ -115,6 +116,7 @@ export class RepositoryCatalog {
       display_name: update.display_name === undefined ? row.display_name : update.display_name,
       default_sandbox_type: update.default_sandbox_type ?? row.default_sandbox_type,
       default_commands: update.default_commands ? JSON.stringify(update.default_commands) : row.default_commands,
+      default_approval: update.default_approval ?? row.default_approval,
       updated_at: new Date().toISOString(),
     };
     if (!(await this.table.update(next))) throw new RepositoryNotFoundError(id);
@@ -156,5 +158,6 @@ function toConfiguredRepository(row: RepositoryRow): ConfiguredRepository {
     ...row,
     default_sandbox_type: sandboxTypeSchema.parse(row.default_sandbox_type) as SandboxType,
     default_commands: workOrderStepSchema.array().parse(JSON.parse(row.default_commands)) as WorkOrderStep[],
+    default_approval: approvalModeSchema.parse(row.default_approval),
   };
 }

@@ -80,6 +80,11 @@ export const migrations: Migration[] = [
       'CREATE INDEX settings_audit_at ON settings_audit (at)',
     ],
   },
+  {
+    version: 4,
+    name: 'repository_default_approval',
+    statements: [`ALTER TABLE repositories ADD COLUMN default_approval TEXT NOT NULL DEFAULT 'none'`],
+  },
 ];
 
 export class StoreSchemaTooNewError extends Error {

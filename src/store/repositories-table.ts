@@ -12,12 +12,14 @@ export interface RepositoryRow {
   last_verified_at: string | null;
   default_sandbox_type: string;
   default_commands: string;
+  /** `plan` or `none`: whether work orders on this repository wait for plan approval unless they say otherwise. */
+  default_approval: string;
   created_at: string;
   updated_at: string;
 }
 
 const columns =
-  'id, repository_url, display_name, owner, name, default_branch, is_verified, last_verified_at, default_sandbox_type, default_commands, created_at, updated_at';
+  'id, repository_url, display_name, owner, name, default_branch, is_verified, last_verified_at, default_sandbox_type, default_commands, default_approval, created_at, updated_at';
 
 type RawRow = Omit<RepositoryRow, 'is_verified'> & { is_verified: number };
 
@@ -43,7 +45,7 @@ export class RepositoriesTable {
 
   /** Throws UniqueConstraintError when the URL is already configured (the constraint decides, not a prior read). */
   async insert(row: RepositoryRow): Promise<void> {
-    await this.driver.execute(`INSERT INTO repositories (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+    await this.driver.execute(`INSERT INTO repositories (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
       row.id,
       row.repository_url,
       row.display_name,
@@ -54,6 +56,7 @@ export class RepositoriesTable {
       row.last_verified_at,
       row.default_sandbox_type,
       row.default_commands,
+      row.default_approval,
       row.created_at,
       row.updated_at,
     ]);
@@ -63,7 +66,7 @@ export class RepositoriesTable {
   async update(row: RepositoryRow): Promise<boolean> {
     const changed = await this.driver.execute(
       `UPDATE repositories SET display_name = $2, owner = $3, name = $4, default_branch = $5, is_verified = $6, last_verified_at = $7,
-       default_sandbox_type = $8, default_commands = $9, updated_at = $10 WHERE id = $1`,
+       default_sandbox_type = $8, default_commands = $9, default_approval = $10, updated_at = $11 WHERE id = $1`,
       [
         row.id,
         row.display_name,
@@ -74,6 +77,7 @@ export class RepositoriesTable {
         row.last_verified_at,
         row.default_sandbox_type,
         row.default_commands,
+        row.default_approval,
         row.updated_at,
       ],
     );

@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunAgentInput } from '../../activities/activity-types.js';
+import type { AgentWorkOrder } from '../../src/models/work-order.js';
 import { agentSuccess, type FakeWorkOrderWorker, heartbeatUntil } from '../utils/fake-work-order-worker.js';
 import { gate } from '../utils/scripted-steps.js';
 import { waitFor } from '../utils/work-order-harness.js';
@@ -99,6 +100,27 @@ export const historyScenarios: HistoryScenario[] = [
       const handle = await worker.startWorkOrder();
       await started.promise;
       await handle.cancel();
+      return ended(handle);
+    },
+  },
+  {
+    name: 'plan-approval-edited',
+    run: async (worker) => {
+      worker.use({});
+      const handle = await worker.startWorkOrder({ approval: 'plan', approvalTimeoutSeconds: 3600, approvalOnTimeout: 'fail' });
+      await waitFor(async () => (await handle.query<AgentWorkOrder>('workOrderState')).status === 'waiting_for_approval', 'the plan to wait for approval');
+      await handle.signal('prompt', { prompt_text: 'Also mention the okapi', prompt_id: 'prompt-waiting' });
+      await handle.executeUpdate('approval', { args: [{ decision: 'edit', plan: '# Edited plan', comment: 'smaller' }] });
+      return ended(handle);
+    },
+  },
+  {
+    name: 'plan-approval-rejected',
+    run: async (worker) => {
+      worker.use({});
+      const handle = await worker.startWorkOrder({ approval: 'plan', approvalTimeoutSeconds: 3600, approvalOnTimeout: 'fail' });
+      await waitFor(async () => (await handle.query<AgentWorkOrder>('workOrderState')).status === 'waiting_for_approval', 'the plan to wait for approval');
+      await handle.executeUpdate('approval', { args: [{ decision: 'reject', comment: 'wrong approach' }] });
       return ended(handle);
     },
   },

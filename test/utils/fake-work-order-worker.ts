@@ -163,6 +163,8 @@ export class FakeWorkOrderWorker {
         };
       },
       createPR: async (input) => ({ pullRequestUrl: 'https://forge.example/acme/fake/pull/1', pullRequestNumber: 1, branchName: input.branchName ?? 'feat/fake', created: true }),
+      readPlan: async (input) => ({ planText: `# Plan\n\n${input.planOutput ?? ''}\n`, planPath: 'PRPs/features/plan.md' }),
+      writePlan: async () => undefined,
       cleanup: async () => undefined,
     } as WorkOrderActivities;
     const recorded = {} as Record<string, (input: unknown) => Promise<unknown>>;

@@ -48,6 +48,7 @@ const badValues: Record<string, { value: string; problem: string }> = {
   AWO_MAX_CONCURRENT: { value: '-1', problem: 'less than 1' },
   AWO_RETENTION_DAYS: { value: 'seven', problem: 'not a number' },
   AWO_PUSH_RETRY_SECONDS: { value: '0', problem: 'less than 1' },
+  AWO_APPROVAL_TIMEOUT: { value: '7d', problem: 'not a number' },
   AWO_DATABASE_URL: { value: 'mysql://awo:Sup3rS3cretPw@db/awo', problem: 'not a postgres:// or postgresql:// URL' },
   AWO_SECRET_KEY: { value: 'too-short-key', problem: 'not 32 bytes' },
   AWO_API_TOKEN: { value: 'short-token', problem: 'not 16-512 printable characters' },
