@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { type ApiClient, createApiClient, type CreateWorkOrderRequest, type WorkOrderStep } from '../client/index.js';
+import { type ApiClient, type ApprovalDecision, createApiClient, type CreateWorkOrderRequest, type WorkOrderStep } from '../client/index.js';
 import { CliError } from './cli-errors.js';
 import { followWorkOrder } from './follow.js';
 import { logLine, repositoryTable, settingsTable, workOrderDetails, workOrderTable } from './format.js';
@@ -11,7 +12,23 @@ export interface CliContext {
 }
 
 const steps = ['create-branch', 'planning', 'execute', 'commit', 'create-pr', 'prp-review'];
-const statuses = ['pending', 'running', 'completed', 'failed', 'cancelled'];
+const statuses = ['pending', 'running', 'waiting_for_approval', 'completed', 'failed', 'cancelled'];
+
+interface CreateOptions {
+  repo: string;
+  request: string;
+  issue?: string;
+  steps?: string;
+  sandbox?: string;
+  maxCost?: string;
+  maxTurns?: string;
+  maxDuration?: string;
+  approval?: boolean;
+  approvalTimeout?: string;
+  onTimeout?: string;
+  follow?: boolean;
+  json?: boolean;
+}
 
 /** `awo`: every command talks to the service's HTTP API through the typed client, and takes `--json` for scripts. */
 export function buildProgram(context: CliContext): Command {
@@ -38,10 +55,16 @@ export function buildProgram(context: CliContext): Command {
     .option('--max-cost <usd>', 'budget: US dollars its agents may spend in total')
     .option('--max-turns <n>', 'budget: model calls its agents may make in total')
     .option('--max-duration <seconds>', 'budget: seconds its agents may run in total')
+    .option('--approval', 'wait for approval of the plan after the planning step (awo approve|edit-plan|reject)')
+    .option('--approval-timeout <seconds>', 'with --approval: how long the plan waits (default AWO_APPROVAL_TIMEOUT)')
+    .addOption(new Option('--on-timeout <action>', 'with --approval: what a timeout does').choices(['fail', 'approve']))
     .option('--follow', 'follow it to the pull request')
     .addOption(json())
-    .action(async (options: { repo: string; request: string; issue?: string; steps?: string; sandbox?: string; maxCost?: string; maxTurns?: string; maxDuration?: string; follow?: boolean; json?: boolean }) => {
+    .action(async (options: CreateOptions) => {
       const body: Record<string, unknown> = { repository_url: options.repo, user_request: options.request };
+      if (options.approval) body.approval = 'plan';
+      if (options.approvalTimeout !== undefined) body.approval_timeout_seconds = Number(options.approvalTimeout);
+      if (options.onTimeout !== undefined) body.on_timeout = options.onTimeout;
       if (options.issue !== undefined) body.github_issue_number = options.issue;
       if (options.steps !== undefined) body.selected_commands = options.steps.split(',').map((step) => step.trim()).filter(Boolean) as WorkOrderStep[];
       if (options.sandbox !== undefined) body.sandbox_type = options.sandbox;
@@ -126,6 +149,40 @@ export function buildProgram(context: CliContext): Command {
       const acknowledgement = await api.cancelWorkOrder(id);
       if (options.json) printJson(acknowledgement);
       else print(acknowledgement.message);
+    });
+
+  const decide = (decision: ApprovalDecision) => async (id: string, options: { comment?: string; json?: boolean }) => {
+    const workOrder = await api.decideApproval(id, { ...decision, ...(options.comment !== undefined ? { comment: options.comment } : {}) });
+    if (options.json) printJson(workOrder);
+    else print(`${workOrder.agent_work_order_id} ${workOrder.status}${workOrder.error_message ? `: ${workOrder.error_message}` : ''}`);
+  };
+  const comment = () => new Option('--comment <text>', 'a comment kept with the decision (the reason, for reject)');
+  program
+    .command('approve')
+    .description('approve the plan a work order waits with; it goes on to implement it')
+    .argument('<id>', 'work order id (wo-...)')
+    .addOption(comment())
+    .addOption(json())
+    .action(decide({ decision: 'approve' }));
+  program
+    .command('reject')
+    .description('reject the plan; the work order ends cancelled, nothing is pushed')
+    .argument('<id>', 'work order id (wo-...)')
+    .addOption(comment())
+    .addOption(json())
+    .action(decide({ decision: 'reject' }));
+  program
+    .command('edit-plan')
+    .description('approve an edited plan: the later steps receive it instead of the planned one')
+    .argument('<id>', 'work order id (wo-...)')
+    .requiredOption('--file <path>', 'the edited plan (e.g. from `awo show <id> --json | jq -r .plan_text > plan.md`)')
+    .addOption(comment())
+    .addOption(json())
+    .action(async (id: string, options: { file: string; comment?: string; json?: boolean }) => {
+      const plan = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(`cannot read ${options.file}: ${error.code ?? error.message}`);
+      });
+      await decide({ decision: 'edit', plan })(id, options);
     });
 
   const repos = program.command('repos').description('configured repositories');

@@ -21,6 +21,7 @@ export async function followWorkOrder(api: ApiClient, workOrderId: string, optio
   let printed = 0;
   let announced: string | null = null;
   let runningLine = false;
+  let toldApproval = false;
   const clearRunning = () => {
     if (runningLine) out!.write('\r\x1b[2K');
     runningLine = false;
@@ -49,6 +50,11 @@ export async function followWorkOrder(api: ApiClient, workOrderId: string, optio
         out.write(`  … ${current}\n`);
       }
       announced = current;
+    }
+    if (out && workOrder.status === 'waiting_for_approval' && !toldApproval) {
+      clearRunning();
+      out.write(`  ? plan waiting for approval: awo show ${workOrderId}, then awo approve|edit-plan|reject ${workOrderId}\n`);
+      toldApproval = true;
     }
     if (endedStatuses.has(workOrder.status)) {
       // Both were read at once: the history may predate the ending the state already shows, so read it once more.

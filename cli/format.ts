@@ -1,6 +1,6 @@
 import type { AgentWorkOrder, ConfiguredRepository, Settings, StepRecord, WorkOrderLogEntry } from '../client/index.js';
 
-export const statusMark: Record<string, string> = { completed: '✓', failed: '✗', cancelled: '⊘', running: '…', pending: '·' };
+export const statusMark: Record<string, string> = { completed: '✓', failed: '✗', cancelled: '⊘', running: '…', pending: '·', waiting_for_approval: '?' };
 
 export function seconds(value: number): string {
   return value < 60 ? `${value.toFixed(1)}s` : `${Math.floor(value / 60)}m${String(Math.round(value % 60)).padStart(2, '0')}s`;
@@ -45,11 +45,17 @@ export function workOrderDetails(order: AgentWorkOrder, steps: StepRecord[]): st
     ['files changed', order.git_files_changed],
     ['pull request', order.github_pull_request_url],
     ['error', order.error_message],
+    ['approval', order.approval === 'plan' ? (order.approval_outcome ?? (order.approval_expires_at ? `waiting until ${order.approval_expires_at}` : 'after planning')) : null],
+    ['comment', order.approval_comment],
     ['created', order.created_at],
     ['updated', order.updated_at],
   ];
   const lines = fields.filter(([, value]) => value !== null && value !== undefined && value !== '').map(([name, value]) => `${`${name}:`.padEnd(15)}${String(value)}`);
   if (steps.length > 0) lines.push('step history:', ...steps.map(stepLine));
+  if (order.status === 'waiting_for_approval') {
+    lines.push('plan:', ...(order.plan_text ?? '').split('\n').map((line) => `  ${line}`));
+    lines.push(`decide: awo approve ${order.agent_work_order_id} | awo edit-plan ${order.agent_work_order_id} --file plan.md | awo reject ${order.agent_work_order_id} --comment why`);
+  }
   return lines.join('\n');
 }
 

@@ -26,6 +26,7 @@ export type LogStreamQuery = Query<operations['WorkOrdersController_logStreamEve
 export type AddRepositoryRequest = JsonBody<operations['RepositoriesController_add']>;
 export type UpdateRepositoryRequest = JsonBody<operations['RepositoriesController_update']>;
 export type UpdateSettingsRequest = JsonBody<operations['SettingsController_update']>;
+export type ApprovalDecision = JsonBody<operations['WorkOrdersController_decideApproval']>;
 
 export interface ApiClientOptions {
   /** The service's address (`http://127.0.0.1:8888`); omitted in the browser, where the UI is served by the API. */
@@ -78,6 +79,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     sendPrompt: (workOrderId: string, promptText: string) =>
       unwrap(http.POST('/api/agent-work-orders/{agent_work_order_id}/prompt', { ...id(workOrderId), body: { prompt_text: promptText } })),
     cancelWorkOrder: (workOrderId: string) => unwrap(http.POST('/api/agent-work-orders/{agent_work_order_id}/cancel', id(workOrderId))),
+    /** Approve, edit or reject the plan a work order waits with; answers with the work order as the decision left it. */
+    decideApproval: (workOrderId: string, body: ApprovalDecision) => unwrap(http.POST('/api/agent-work-orders/{agent_work_order_id}/approval', { ...id(workOrderId), body })),
 
     verifyRepository: (repositoryUrl: string) => unwrap(http.POST('/api/agent-work-orders/github/verify-repository', { body: { repository_url: repositoryUrl } })),
     listRepositories: () => unwrap(http.GET('/api/agent-work-orders/repositories')),

@@ -3,6 +3,7 @@ import { ApiBody, DocumentBuilder, type OpenAPIObject, type SchemaObject, Swagge
 import type { StandardJSONSchemaV1 } from '@standard-schema/spec';
 import type { AppConfig } from '../../src/config.js';
 import { apiErrorSchema } from '../../src/models/api-error.js';
+import { approvalDecisionSchema } from '../../src/models/plan-approval.js';
 import { createWorkOrderRequestSchema, verifyRepositoryRequestSchema } from '../../src/models/work-order-request.js';
 import { addRepositoryRequestSchema } from '../../src/repositories/configured-repository.js';
 import { completeOpenApiDocument } from './openapi-completion.js';
@@ -39,6 +40,39 @@ function eitherField(schema: SchemaObject, first: string, second: string): Schem
   return { anyOf: [without(first), without(second)] };
 }
 
+/**
+ * Plan approval needs a planning step: the default steps and both presets have one, a list of steps must name it. The
+ * variant that gives steps is split in two: without approval any steps, with it steps that are not all other steps.
+ */
+function approvalNeedsPlanning(schema: SchemaObject): SchemaObject {
+  const variants = (schema.anyOf ?? [schema]) as SchemaObject[];
+  return {
+    anyOf: variants.flatMap((variant) => {
+      const steps = variant.properties?.selected_commands as SchemaObject | undefined;
+      if (!steps) return [variant];
+      const withoutApproval: SchemaObject = { ...variant, properties: { ...variant.properties, approval: { type: 'string', enum: ['none'] } } };
+      const withApproval: SchemaObject = {
+        ...variant,
+        required: [...(variant.required ?? []), 'approval', 'selected_commands'],
+        properties: { ...variant.properties, approval: { type: 'string', enum: ['plan'] }, selected_commands: { ...steps, not: { items: { not: { enum: ['planning'] } } } } },
+      };
+      return [withoutApproval, withApproval];
+    }),
+  };
+}
+
+/** An edit carries the plan; approve and reject do not. */
+function approvalDecisionDocument(): SchemaObject {
+  const schema = openApiSchema(approvalDecisionSchema);
+  const { plan, ...others } = schema.properties ?? {};
+  return {
+    anyOf: [
+      { ...schema, required: ['decision'], properties: { ...others, decision: { type: 'string', enum: ['approve', 'reject'] } } },
+      { ...schema, required: ['decision', 'plan'], properties: { ...others, plan: plan!, decision: { type: 'string', enum: ['edit'] } } },
+    ],
+  };
+}
+
 /** The document and its UI at /docs (JSON at /docs-json), generated from the controllers and the zod schemas. */
 export function setupOpenApi(app: INestApplication, version: string, config: AppConfig): OpenAPIObject {
   const document = createOpenApiDocument(app, version, config);
@@ -58,7 +92,8 @@ export function createOpenApiDocument(app: INestApplication, version: string, co
   );
   const schemas = (document.components ??= {}).schemas ??= {};
   for (const [name, build] of Object.entries(configuredRequestSchemas)) schemas[name] = openApiSchema(build(config));
-  schemas.CreateWorkOrderRequest = eitherField(schemas.CreateWorkOrderRequest as SchemaObject, 'selected_commands', 'workflow_type');
+  schemas.CreateWorkOrderRequest = approvalNeedsPlanning(eitherField(schemas.CreateWorkOrderRequest as SchemaObject, 'selected_commands', 'workflow_type'));
+  schemas.ApprovalDecision = approvalDecisionDocument();
   schemas.ApiError ??= apiErrorSchema['~standard'].jsonSchema.output({ target: 'openapi-3.0' }) as SchemaObject;
   completeOpenApiDocument(document);
   return document;

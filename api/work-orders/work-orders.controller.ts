@@ -136,7 +136,7 @@ export class WorkOrdersController {
   @Post(':agent_work_order_id/approval')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Approve, edit or reject the plan a work order waits with (status waiting_for_approval)' })
-  @ApiBody({ schema: openApiSchema(approvalDecisionSchema) })
+  @ApiBody({ schema: { $ref: '#/components/schemas/ApprovalDecision' } })
   @ApiOkResponse({ description: 'the work order as the decision left it', standardSchema: agentWorkOrderSchema })
   @errorResponse(404, 'no such work order')
   @errorResponse(409, 'the work order is not waiting for approval')

@@ -34,8 +34,7 @@ export const approvalDecisionSchema = z
     if (body.decision !== 'edit' && body.plan !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['plan'], message: 'is only taken when decision is edit', params: { rule: 'only_with_edit' } });
     }
-  })
-  .meta({ id: 'ApprovalDecision' });
+  });
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 /** The error types the approval update's validator rejects with; the API answers 409 and 422 for them. */

@@ -110,11 +110,6 @@ export function createWorkOrderRequestSchema(serverUrl: string) {
       if (request.approval === 'plan' && !requestedSteps(request).includes('planning')) {
         ctx.addIssue({ code: 'custom', path: ['approval'], message: 'plan approval needs a planning step among the steps', params: { rule: 'needs_planning_step' } });
       }
-      for (const field of ['approval_timeout_seconds', 'on_timeout'] as const) {
-        if (request[field] !== undefined && request.approval !== 'plan') {
-          ctx.addIssue({ code: 'custom', path: [field], message: 'is only taken with approval: plan', params: { rule: 'only_with_approval' } });
-        }
-      }
     });
 }
 

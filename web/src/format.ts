@@ -23,7 +23,7 @@ export function repositoryName(url: string): string {
   return url.replace(/^https?:\/\/[^/]+\//, '').replace(/\.git$/, '');
 }
 
-export const openStatuses: ReadonlySet<string> = new Set(['pending', 'running']);
+export const openStatuses: ReadonlySet<string> = new Set(['pending', 'running', 'waiting_for_approval']);
 
 /** What agents used, e.g. "$0.45 · 3 turns · 150,000 in / 60 out tokens". */
 export function usageSummary(usage: { cost_usd?: number | null; turns?: number; input_tokens?: number; output_tokens?: number }): string {
@@ -43,4 +43,9 @@ export function budgetSummary(limits: { max_cost_usd: number | null; max_turns: 
     limits.max_duration_seconds !== null ? `${duration(limits.max_duration_seconds)} of agent time` : null,
   ].filter((part) => part !== null);
   return parts.length > 0 ? parts.join(' · ') : 'no limit';
+}
+
+/** `waiting_for_approval` → `waiting for approval`. */
+export function statusLabel(status: string): string {
+  return status.replace(/_/g, ' ');
 }

@@ -185,7 +185,6 @@ describe('plan approval', () => {
     const cases: Array<[Record<string, unknown>, string, string]> = [
       [{ approval: 'plan', selected_commands: ['create-branch', 'execute'] }, 'approval', 'needs_planning_step'],
       [{ approval: 'always' }, 'approval', 'invalid_value'],
-      [{ on_timeout: 'approve' }, 'on_timeout', 'only_with_approval'],
       [{ approval: 'plan', approval_timeout_seconds: 0 }, 'approval_timeout_seconds', 'too_small'],
       [{ approval: 'plan', on_timeout: 'ignore' }, 'on_timeout', 'invalid_value'],
     ];

@@ -1,4 +1,5 @@
 import { ApiRequestError } from '../../../client/index.js';
+import { statusLabel } from '../format.js';
 
 export function errorText(error: unknown): string {
   if (error instanceof ApiRequestError) return error.detail;
@@ -37,7 +38,7 @@ export function FieldErrors({ id, messages }: { id: string; messages: string[] }
 export function StatusBadge({ status, queuePosition }: { status: string; queuePosition?: number | null }) {
   return (
     <span className={`badge badge-${status}`}>
-      {status}
+      {statusLabel(status)}
       {status === 'pending' && queuePosition ? ` #${queuePosition} in queue` : ''}
     </span>
   );

@@ -10,7 +10,7 @@ import { repositoryName } from '../format.js';
 import { navigate } from '../router.js';
 import { presetLabels, sandboxOptions, workflowPresets } from '../workflow-presets.js';
 
-const formFields = ['repository_url', 'sandbox_type', 'selected_commands', 'workflow_type', 'user_request', 'github_issue_number'] as const;
+const formFields = ['repository_url', 'sandbox_type', 'selected_commands', 'workflow_type', 'user_request', 'github_issue_number', 'approval'] as const;
 type Workflow = keyof typeof workflowPresets | 'custom';
 
 export function NewWorkOrderPage() {
@@ -21,6 +21,7 @@ export function NewWorkOrderPage() {
   const [customSteps, setCustomSteps] = useState<WorkOrderStep[]>([...workflowPresets.agent_workflow_full]);
   const [request, setRequest] = useState('');
   const [issue, setIssue] = useState('');
+  const [approval, setApproval] = useState(false);
   const create = useMutation({
     mutationFn: (body: CreateWorkOrderRequest) => api.createWorkOrder(body),
     onSuccess: (created) => navigate(`/work-orders/${created.agent_work_order_id}`),
@@ -36,7 +37,10 @@ export function NewWorkOrderPage() {
     setSandbox(repository.default_sandbox_type);
     setWorkflow('custom');
     setCustomSteps([...repository.default_commands]);
+    setApproval(repository.default_approval === 'plan');
   };
+  const steps: readonly WorkOrderStep[] = workflow === 'custom' ? customSteps : workflowPresets[workflow];
+  const plans = steps.includes('planning');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -46,6 +50,8 @@ export function NewWorkOrderPage() {
       user_request: request,
       ...(workflow === 'custom' ? { selected_commands: customSteps } : { workflow_type: workflow }),
       ...(issue.trim() ? { github_issue_number: issue.trim() } : {}),
+      // Sent either way, so a repository's default never decides behind the form's back.
+      approval: approval && plans ? 'plan' : 'none',
     };
     create.mutate(body);
   };
@@ -110,6 +116,11 @@ export function NewWorkOrderPage() {
           </label>
           {workflow === 'custom' && <StepPicker value={customSteps} onChange={setCustomSteps} describedBy={describedBy('selected_commands')} />}
           <FieldErrors id="selected_commands-error" messages={[...(errors.byField.selected_commands ?? []), ...(errors.byField.workflow_type ?? [])]} />
+          <label className={`check${plans ? '' : ' disabled'}`}>
+            <input type="checkbox" name="approval" checked={approval && plans} disabled={!plans} onChange={(event) => setApproval(event.target.checked)} />
+            Wait for my approval of the plan before implementing {plans ? '' : '(needs the planning step)'}
+          </label>
+          <FieldErrors id="approval-error" messages={errors.byField.approval ?? []} />
         </fieldset>
 
         <label htmlFor="user_request">Request</label>

@@ -58,8 +58,9 @@ function RepositoryCard({ repository }: { repository: ConfiguredRepository }) {
   const [editing, setEditing] = useState(false);
   const [sandbox, setSandbox] = useState<SandboxType>(repository.default_sandbox_type);
   const [steps, setSteps] = useState<WorkOrderStep[]>([...repository.default_commands]);
+  const [approval, setApproval] = useState(repository.default_approval === 'plan');
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['repositories'] });
-  const update = useMutation({ mutationFn: () => api.updateRepository(repository.id, { default_sandbox_type: sandbox as 'git_worktree' | 'git_branch', default_commands: steps }), onSuccess: () => (setEditing(false), refresh()) });
+  const update = useMutation({ mutationFn: () => api.updateRepository(repository.id, { default_sandbox_type: sandbox as 'git_worktree' | 'git_branch', default_commands: steps, default_approval: approval ? 'plan' : 'none' }), onSuccess: () => (setEditing(false), refresh()) });
   const remove = useMutation({ mutationFn: () => api.deleteRepository(repository.id), onSuccess: refresh });
   const reverify = useMutation({ mutationFn: () => api.reverifyRepository(repository.id), onSuccess: refresh });
   const name = repository.display_name ?? `${repository.owner}/${repository.name}`;
@@ -74,6 +75,7 @@ function RepositoryCard({ repository }: { repository: ConfiguredRepository }) {
         <span>{repository.repository_url}</span>
         <span>sandbox {repository.default_sandbox_type}</span>
         <span>steps {repository.default_commands.join(' → ')}</span>
+        {repository.default_approval === 'plan' && <span>plan approval</span>}
       </div>
       {editing ? (
         <div className="stack">
@@ -89,6 +91,10 @@ function RepositoryCard({ repository }: { repository: ConfiguredRepository }) {
             </select>
           </label>
           <StepPicker value={steps} onChange={setSteps} />
+          <label className="check">
+            <input type="checkbox" checked={approval} onChange={(event) => setApproval(event.target.checked)} />
+            Work orders that plan wait for approval of their plan
+          </label>
           <div className="actions">
             <button type="button" className="primary" onClick={() => update.mutate()} disabled={update.isPending}>
               Save defaults

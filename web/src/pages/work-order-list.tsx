@@ -3,10 +3,10 @@ import { useMemo, useState } from 'react';
 import type { AgentWorkOrder, WorkOrderStatus } from '../../../client/index.js';
 import { api } from '../api.js';
 import { QueryState, StatusBadge } from '../components/query-state.js';
-import { age, duration, firstLine, openStatuses, repositoryName } from '../format.js';
+import { age, duration, firstLine, openStatuses, repositoryName, statusLabel } from '../format.js';
 import { Link } from '../router.js';
 
-const statuses: WorkOrderStatus[] = ['pending', 'running', 'completed', 'failed', 'cancelled'];
+const statuses: WorkOrderStatus[] = ['pending', 'running', 'waiting_for_approval', 'completed', 'failed', 'cancelled'];
 
 /** The spec's 3 s polling, as one list request per interval however many cards, and only while one is open. */
 const pollMs = 3000;
@@ -42,7 +42,9 @@ export function WorkOrderListPage() {
           <select value={status} onChange={(event) => setStatus(event.target.value)}>
             <option value="">all</option>
             {statuses.map((name) => (
-              <option key={name}>{name}</option>
+              <option key={name} value={name}>
+                {statusLabel(name)}
+              </option>
             ))}
           </select>
         </label>

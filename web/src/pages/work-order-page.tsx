@@ -4,6 +4,7 @@ import type { AgentWorkOrder } from '../../../client/index.js';
 import { api } from '../api.js';
 import { LogView } from '../components/log-view.js';
 import { PhaseTracker } from '../components/phase-tracker.js';
+import { DecidedPlan, PlanApproval } from '../components/plan-approval.js';
 import { errorText, QueryState, StatusBadge } from '../components/query-state.js';
 import { budgetSummary, duration, openStatuses, repositoryName, usageSummary } from '../format.js';
 import { useLogStream } from '../log-stream.js';
@@ -56,7 +57,9 @@ export function WorkOrderPage({ id }: { id: string }) {
           <strong>This work order failed.</strong> {data.error_message ?? 'No error message was recorded.'}
         </div>
       )}
+      {data.status === 'waiting_for_approval' && <PlanApproval key={data.plan_text} workOrder={data} />}
       <p className="request">{data.user_request}</p>
+      <DecidedPlan workOrder={data} />
       <dl className="facts">
         <dt>Repository</dt>
         <dd>
@@ -143,7 +146,7 @@ function PromptBox({ id, workOrder }: { id: string; workOrder: AgentWorkOrder })
         placeholder={ended ? '' : 'e.g. also add a test for the empty case'}
       />
       <p id="prompt-hint" className="muted">
-        {ended ? `The work order has ${workOrder.status === 'cancelled' ? 'been cancelled' : workOrder.status === 'failed' ? 'failed' : 'completed'}: no prompt can reach it.` : workOrder.pending_prompts > 0 ? `${workOrder.pending_prompts} prompt(s) waiting for the agent.` : 'The running agent reads it at its next turn.'}
+        {ended ? `The work order has ${workOrder.status === 'cancelled' ? 'been cancelled' : workOrder.status === 'failed' ? 'failed' : 'completed'}: no prompt can reach it.` : workOrder.pending_prompts > 0 ? `${workOrder.pending_prompts} prompt(s) waiting for the agent.` : workOrder.status === 'waiting_for_approval' ? 'It runs once the plan is approved.' : 'The running agent reads it at its next turn.'}
       </p>
       <button type="submit" disabled={ended || send.isPending || !text.trim()}>
         {send.isPending ? 'Sending…' : 'Send prompt'}
