@@ -10,6 +10,26 @@ import { freePort, type ServiceProcess, spawnService } from './service-process.j
 const prefix = '/api/agent-work-orders';
 const awoPath = path.join(projectRoot, 'dist', 'cli', 'main.js');
 
+/** The pid of the service's `temporal server start-dev` child, read from the process table. */
+async function temporalChildPid(servicePid: number): Promise<number | undefined> {
+  const { stdout } = await execa('ps', ['-o', 'pid=,args=', '--ppid', String(servicePid)], { reject: false });
+  const line = stdout.split('\n').find((entry) => entry.includes('start-dev'));
+  return line ? Number(line.trim().split(/\s+/)[0]) : undefined;
+}
+
+async function stopProcess(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (alive()) process.kill(pid, 'SIGTERM');
+  await waitFor(() => !alive(), `process ${pid} to end`, 30_000);
+}
+
 /**
  * `npm start` with its embedded Temporal dev server: a work order waits for approval of its plan, the whole service
  * (API, worker and the dev server) stops and starts again on the same AWO_HOME, and the plan still waits; `awo approve`
@@ -45,7 +65,11 @@ describe('a plan waiting for approval survives a restart of the whole service', 
       }, `the work order to be ${status}`, timeoutMs);
     const before = await waitForStatus('waiting_for_approval');
 
-    expect(await service.stop()).toBe(0);
+    // Whatever way the service ends, its dev server must be gone before the next one starts on the same database.
+    const temporalPid = await temporalChildPid(service.child.pid!);
+    expect(temporalPid).toBeDefined();
+    await service.stop();
+    await stopProcess(temporalPid!);
     service = await spawnService(harness, 'all', { port, env });
     api = new ApiClient(service.url);
     const after = await api.get<AgentWorkOrder>(`${prefix}/${id}`);
