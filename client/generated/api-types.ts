@@ -37,6 +37,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agent-work-orders/{agent_work_order_id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve, edit or reject the plan a work order waits with (status waiting_for_approval) */
+        post: operations["WorkOrdersController_decideApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agent-work-orders/{agent_work_order_id}/cancel": {
         parameters: {
             query?: never;
@@ -354,6 +371,11 @@ export interface components {
     schemas: {
         AddRepositoryRequest: {
             /**
+             * @default none
+             * @enum {string}
+             */
+            default_approval?: "none" | "plan";
+            /**
              * @default [
              *       "create-branch",
              *       "planning",
@@ -381,6 +403,12 @@ export interface components {
             agent_session_id: string | null;
             /** @example wo-1a2b3c4d */
             agent_work_order_id: string;
+            /** @enum {string} */
+            approval: "none" | "plan";
+            approval_comment: string | null;
+            approval_expires_at: string | null;
+            /** @enum {string|null} */
+            approval_outcome: "approved" | "edited" | "rejected" | "approved_on_timeout" | "timed_out" | null;
             /** @description US dollars, as Claude Code reports them (estimated from token usage for a run stopped before its result) */
             cost_usd: number;
             created_at: string;
@@ -413,6 +441,7 @@ export interface components {
             max_turns: number | null;
             output_tokens: number;
             pending_prompts: number;
+            plan_text: string | null;
             queue_position: number | null;
             repository_url: string;
             sandbox_identifier: string | null;
@@ -420,7 +449,7 @@ export interface components {
             sandbox_type: "git_worktree" | "git_branch" | "e2b" | "dagger";
             selected_commands: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
             /** @enum {string} */
-            status: "pending" | "running" | "completed" | "failed" | "cancelled";
+            status: "pending" | "running" | "waiting_for_approval" | "completed" | "failed" | "cancelled";
             /** @description model calls of the agentic loop */
             turns: number;
             updated_at: string;
@@ -437,6 +466,16 @@ export interface components {
                 rule?: string;
             }[];
             status_code: number;
+        };
+        ApprovalDecision: {
+            comment?: string;
+            /** @enum {string} */
+            decision: "approve" | "reject";
+        } | {
+            comment?: string;
+            /** @enum {string} */
+            decision: "edit";
+            plan: string;
         };
         AuthSession: {
             /** @description true when the API binds beyond loopback: every route but /health needs the token */
@@ -466,6 +505,8 @@ export interface components {
         };
         ConfiguredRepository: {
             created_at: string;
+            /** @enum {string} */
+            default_approval: "none" | "plan";
             default_branch: string | null;
             default_commands: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
             /** @enum {string} */
@@ -480,6 +521,9 @@ export interface components {
             updated_at: string;
         };
         CreateWorkOrderRequest: {
+            /** @enum {string} */
+            approval?: "none" | "plan";
+            approval_timeout_seconds?: number;
             github_issue_number?: (number | string) | null;
             /**
              * @description US dollars the agents of this work order may spend in total, as Claude Code computes cost
@@ -496,6 +540,8 @@ export interface components {
              * @example 200
              */
             max_turns?: number;
+            /** @enum {string} */
+            on_timeout?: "fail" | "approve";
             /** @example https://github.com/owner/repository */
             repository_url: string;
             /**
@@ -508,6 +554,9 @@ export interface components {
             /** @enum {string} */
             workflow_type?: "agent_workflow_plan" | "agent_workflow_full";
         } | {
+            /** @enum {string} */
+            approval?: "none";
+            approval_timeout_seconds?: number;
             github_issue_number?: (number | string) | null;
             /**
              * @description US dollars the agents of this work order may spend in total, as Claude Code computes cost
@@ -524,6 +573,8 @@ export interface components {
              * @example 200
              */
             max_turns?: number;
+            /** @enum {string} */
+            on_timeout?: "fail" | "approve";
             /** @example https://github.com/owner/repository */
             repository_url: string;
             /**
@@ -533,6 +584,38 @@ export interface components {
              */
             sandbox_type?: "git_worktree" | "git_branch";
             selected_commands?: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
+            user_request: string;
+        } | {
+            /** @enum {string} */
+            approval: "plan";
+            approval_timeout_seconds?: number;
+            github_issue_number?: (number | string) | null;
+            /**
+             * @description US dollars the agents of this work order may spend in total, as Claude Code computes cost
+             * @example 5
+             */
+            max_cost_usd?: number;
+            /**
+             * @description seconds the agents of this work order may run in total (waits for a slot, git and the pull request do not count)
+             * @example 3600
+             */
+            max_duration_seconds?: number;
+            /**
+             * @description model calls (agentic turns) the agents of this work order may make in total
+             * @example 200
+             */
+            max_turns?: number;
+            /** @enum {string} */
+            on_timeout?: "fail" | "approve";
+            /** @example https://github.com/owner/repository */
+            repository_url: string;
+            /**
+             * @description one of git_worktree, git_branch; e2b and dagger are recognised but not implemented (422, rule not_implemented)
+             * @default git_worktree
+             * @enum {string}
+             */
+            sandbox_type?: "git_worktree" | "git_branch";
+            selected_commands: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
             user_request: string;
         };
         CreateWorkOrderResponse: {
@@ -738,7 +821,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                status?: "pending" | "running" | "completed" | "failed" | "cancelled";
+                status?: "pending" | "running" | "waiting_for_approval" | "completed" | "failed" | "cancelled";
             };
             header?: never;
             path?: never;
@@ -925,6 +1008,118 @@ export interface operations {
                 };
             };
             /** @description invalid path, query or body: the errors name each field and rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a dependency (Temporal, GitHub, the store) is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    WorkOrdersController_decideApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agent_work_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    /** @enum {string} */
+                    decision: "approve" | "edit" | "reject";
+                    plan?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the work order as the decision left it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentWorkOrder"];
+                };
+            };
+            /** @description the body is not JSON (an object is expected) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a wrong API token, or none where the token is required (the API binds beyond loopback) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description a foreign Origin (not same-origin, not in AWO_CORS_ORIGINS) may not write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description no such work order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the work order is not waiting for approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description the Host header names another server (not loopback, the bound address or AWO_ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description unknown decision, an edit without a plan, or a plan or comment too long */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1795,6 +1990,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @enum {string} */
+                    default_approval?: "none" | "plan";
                     default_commands?: ("create-branch" | "planning" | "execute" | "commit" | "create-pr" | "prp-review")[];
                     /**
                      * @description one of git_worktree, git_branch; e2b and dagger are recognised but not implemented (422, rule not_implemented)
