@@ -18,23 +18,30 @@ export async function currentBranch(cwd: string): Promise<string | null> {
 /**
  * `baseRef` is the remote-tracking ref of the default branch the sandbox started from (e.g. `origin/trunk`), so
  * commits and files are counted for this work order only.
+ *
+ * Three git processes run at once (this sits between two agent steps): `status --branch` gives the branch, HEAD and
+ * the uncommitted files; `log` the commits since the base and the latest subject; `diff` the files they changed (empty
+ * when there are none, an error when HEAD or the base does not exist yet, which counts as nothing).
  */
 export async function readGitEvidence(sandboxPath: string, baseRef: string): Promise<GitEvidence> {
   const cwd = sandboxPath;
-  const branchName = await currentBranch(cwd);
-  const headSha = await gitOrNull(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd });
-  const countText = await gitOrNull(['rev-list', '--count', `${baseRef}..HEAD`], { cwd });
-  const commitCount = Number(countText ?? 0) || 0;
-  const changed = commitCount > 0 ? await git(['diff', '--name-only', `${baseRef}...HEAD`], { cwd }) : '';
-  const latestCommitMessage = commitCount > 0 ? await git(['log', '-1', '--format=%s'], { cwd }) : null;
-  const status = await git(['status', '--porcelain', '--untracked-files=all'], { cwd });
+  const [status, log, changed] = await Promise.all([
+    git(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], { cwd }),
+    gitOrNull(['log', '--format=%H %s', `${baseRef}..HEAD`], { cwd }),
+    gitOrNull(['diff', '--name-only', `${baseRef}...HEAD`], { cwd }),
+  ]);
+  const statusLines = nonEmptyLines(status);
+  const header = (name: string) => statusLines.find((line) => line.startsWith(`# branch.${name} `))?.slice(`# branch.${name} `.length) ?? null;
+  const head = header('head');
+  const oid = header('oid');
+  const commits = nonEmptyLines(log ?? '');
   return {
-    branchName,
-    headSha,
-    commitCount,
-    filesChanged: nonEmptyLines(changed).length,
-    latestCommitMessage,
-    uncommittedFiles: nonEmptyLines(status).length,
+    branchName: head === null || head === '(detached)' ? null : head,
+    headSha: oid === null || oid === '(initial)' ? null : oid,
+    commitCount: commits.length,
+    filesChanged: commits.length > 0 ? nonEmptyLines(changed ?? '').length : 0,
+    latestCommitMessage: commits.length > 0 ? commits[0]!.slice(commits[0]!.indexOf(' ') + 1) : null,
+    uncommittedFiles: statusLines.filter((line) => !line.startsWith('#')).length,
   };
 }
 
