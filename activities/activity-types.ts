@@ -43,6 +43,14 @@ export interface RunAgentInput {
   timeoutSeconds: number;
   /** The work order's limits and what its earlier steps used: this step may use what is left. */
   budget?: { limits: BudgetLimits; spent: BudgetSpent };
+  /** Set: the activity reads the git evidence once the agent has exited and returns it as `observation`. */
+  observe?: GitObservationRequest;
+}
+
+/** What a step's activity needs to observe git for the workflow (work orders started before this send none). */
+export interface GitObservationRequest {
+  baseRef: string;
+  pullRequestUrl: string | null;
 }
 
 export interface RunAgentResult {
@@ -60,6 +68,8 @@ export interface RunAgentResult {
   usage?: AgentUsage;
   /** Set when the step was stopped for passing a limit: the work order fails with this message. */
   budgetExceeded?: string | null;
+  /** Phase and git evidence after the step, when asked for and readable; otherwise the workflow observes separately. */
+  observation?: TrackPhaseResult | null;
 }
 
 export interface DeliverPromptInput {
@@ -113,6 +123,8 @@ export interface CreatePullRequestInput {
   userRequest: string;
   githubIssueNumber: number | null;
   planOutput: string | null;
+  /** True: return the phase and git evidence after the push as `observation`. */
+  observe?: boolean;
 }
 
 export interface CreatePullRequestResult {
@@ -120,6 +132,7 @@ export interface CreatePullRequestResult {
   pullRequestNumber: number;
   branchName: string;
   created: boolean;
+  observation?: TrackPhaseResult | null;
 }
 
 export interface CleanupInput {

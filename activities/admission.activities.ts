@@ -1,5 +1,13 @@
-import type { Client } from '@temporalio/client';
-import { type AdmissionQueue, admissionControllerId, admissionControllerWorkflowName, admissionRequestSignal } from '../workflows/admission-messages.js';
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import {
+  type AdmissionQueue,
+  type AdmissionRequest,
+  admissionControllerId,
+  admissionControllerWorkflowName,
+  admissionJoinUpdate,
+  admissionRequestSignal,
+} from '../workflows/admission-messages.js';
 
 export interface AdmissionDeps {
   client: Client;
@@ -10,21 +18,48 @@ export interface AdmissionDeps {
 }
 
 export function createAdmissionActivities(deps: AdmissionDeps) {
+  const controllerId = admissionControllerId(deps.sharedTaskQueue);
+  const admissionRequest = async (input: { agentWorkOrderId: string; submittedAt: string }): Promise<AdmissionRequest> => ({
+    agentWorkOrderId: input.agentWorkOrderId,
+    maxConcurrent: await deps.maxConcurrent(),
+    submittedAt: input.submittedAt,
+  });
+  /** Joins the line at the controller by signal, starting the controller if this is the first work order to ask. */
+  const joinBySignal = async (request: AdmissionRequest): Promise<void> => {
+    const initial: AdmissionQueue = { maxConcurrent: request.maxConcurrent, admitted: [], waiting: [], submittedAt: {} };
+    await deps.client.workflow.signalWithStart(admissionControllerWorkflowName, {
+      workflowId: controllerId,
+      taskQueue: deps.sharedTaskQueue,
+      args: [initial],
+      signal: admissionRequestSignal,
+      signalArgs: [request],
+      staticSummary: 'Admission control: at most AWO_MAX_CONCURRENT work orders run agents at once',
+    });
+  };
+
   return {
-    /** Joins the line at the controller, starting the controller if this is the first work order to ask. */
+    /** Work orders from before lean orchestration: join, then wait for the grant signal. */
     async requestAdmission(input: { agentWorkOrderId: string; submittedAt: string }): Promise<{ controllerId: string }> {
-      const controllerId = admissionControllerId(deps.sharedTaskQueue);
-      const maxConcurrent = await deps.maxConcurrent();
-      const initial: AdmissionQueue = { maxConcurrent, admitted: [], waiting: [], submittedAt: {} };
-      await deps.client.workflow.signalWithStart(admissionControllerWorkflowName, {
-        workflowId: controllerId,
-        taskQueue: deps.sharedTaskQueue,
-        args: [initial],
-        signal: admissionRequestSignal,
-        signalArgs: [{ agentWorkOrderId: input.agentWorkOrderId, maxConcurrent, submittedAt: input.submittedAt }],
-        staticSummary: 'Admission control: at most AWO_MAX_CONCURRENT work orders run agents at once',
-      });
+      await joinBySignal(await admissionRequest(input));
       return { controllerId };
+    },
+
+    /**
+     * Run as a local activity: joins the line and learns at once whether a slot was free, so an uncontended work
+     * order goes on to its sandbox in the same workflow task. With no controller running yet (or one that does not
+     * know the update), it joins by signal and the grant comes as a signal.
+     */
+    async joinAdmission(input: { agentWorkOrderId: string; submittedAt: string }): Promise<{ controllerId: string; granted: boolean }> {
+      const request = await admissionRequest(input);
+      try {
+        const { granted } = await deps.client.workflow.getHandle(controllerId).executeUpdate(admissionJoinUpdate, { args: [request] });
+        return { controllerId, granted };
+      } catch (error) {
+        // Other errors are retried: joining twice keeps one place in line and answers with it.
+        if (!(error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)) throw error;
+      }
+      await joinBySignal(request);
+      return { controllerId, granted: false };
     },
 
     /** The subset of these work orders whose workflows are still running. */

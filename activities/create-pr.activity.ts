@@ -6,6 +6,7 @@ import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { CreatePullRequestInput, CreatePullRequestResult } from './activity-types.js';
 import { pullRequestText } from '../src/github/pull-request-text.js';
+import { observeGitProgressAfter } from './git-observation.activities.js';
 import { workOrderEvent } from './work-order-event.js';
 
 export function createPullRequestActivity(deps: ActivityDeps) {
@@ -41,7 +42,10 @@ export function createPullRequestActivity(deps: ActivityDeps) {
         pull_request_url: pullRequest.htmlUrl,
         pull_request_number: pullRequest.number,
       });
-      return { pullRequestUrl: pullRequest.htmlUrl, pullRequestNumber: pullRequest.number, branchName, created: pullRequest.created };
+      const opened = { pullRequestUrl: pullRequest.htmlUrl, pullRequestNumber: pullRequest.number, branchName, created: pullRequest.created };
+      if (!input.observe) return opened;
+      const observation = await observeGitProgressAfter(deps, { agentWorkOrderId: input.agentWorkOrderId, sandboxPath: cwd, baseRef: input.baseRef, step: 'create-pr', pullRequestUrl: opened.pullRequestUrl });
+      return { ...opened, observation };
     },
   };
 }

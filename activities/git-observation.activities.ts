@@ -12,17 +12,35 @@ export function createGitObservationActivities(deps: ActivityDeps) {
     },
 
     async trackPhase(input: TrackPhaseInput): Promise<TrackPhaseResult> {
-      const evidence = await readGitEvidence(input.sandboxPath, input.baseRef);
-      const phase = computePhase({ step: input.step, evidence, pullRequestUrl: input.pullRequestUrl });
-      workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'git_progress_observed', {
-        phase,
-        branch: evidence.branchName,
-        commit_count: evidence.commitCount,
-        files_changed: evidence.filesChanged,
-        uncommitted_files: evidence.uncommittedFiles,
-        latest_commit_message: evidence.latestCommitMessage,
-      });
-      return { phase, evidence };
+      return observeGitProgress(deps, input);
     },
   };
+}
+
+/** Phase and git evidence after a step, logged; also read by the step's own activity so it rides with its result. */
+export async function observeGitProgress(deps: ActivityDeps, input: TrackPhaseInput): Promise<TrackPhaseResult> {
+  const evidence = await readGitEvidence(input.sandboxPath, input.baseRef);
+  const phase = computePhase({ step: input.step, evidence, pullRequestUrl: input.pullRequestUrl });
+  workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'git_progress_observed', {
+    phase,
+    branch: evidence.branchName,
+    commit_count: evidence.commitCount,
+    files_changed: evidence.filesChanged,
+    uncommitted_files: evidence.uncommittedFiles,
+    latest_commit_message: evidence.latestCommitMessage,
+  });
+  return { phase, evidence };
+}
+
+/**
+ * The same, for an activity whose real work is done: a git error here must not fail (and so repeat) that work. Null
+ * tells the workflow to observe with the separate activities instead.
+ */
+export async function observeGitProgressAfter(deps: ActivityDeps, input: TrackPhaseInput): Promise<TrackPhaseResult | null> {
+  try {
+    return await observeGitProgress(deps, input);
+  } catch (error) {
+    deps.logger.warn({ event: 'git_progress_observation_failed', agent_work_order_id: input.agentWorkOrderId, error: String(error) }, 'git_progress_observation_failed');
+    return null;
+  }
 }

@@ -10,6 +10,7 @@ import type { ActivityDeps } from './activity-deps.js';
 import type { RunAgentInput, RunAgentResult } from './activity-types.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
+import { observeGitProgressAfter } from './git-observation.activities.js';
 import { workOrderEvent } from './work-order-event.js';
 import { BudgetGuard } from '../src/agent/budget-guard.js';
 import { ProgressHeartbeat } from '../src/agent/progress-heartbeat.js';
@@ -177,7 +178,9 @@ export function createRunAgentActivity(deps: ActivityDeps) {
         error_message: result.errorMessage,
       });
       if (budgetExceeded) workOrderEvent(deps, input.agentWorkOrderId, input.step, 'error', 'agent_budget_exceeded', { reason: budget.exceeded, ...input.budget?.limits });
-      return result;
+      if (!input.observe) return result;
+      const observation = await observeGitProgressAfter(deps, { agentWorkOrderId: input.agentWorkOrderId, sandboxPath: input.sandboxPath, step: input.step, ...input.observe });
+      return { ...result, observation };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /** One admission controller per shared task queue: the global limit on agents running at once across all workers. */
 export function admissionControllerId(sharedTaskQueue: string): string {
@@ -24,6 +24,11 @@ export interface AdmissionQueue {
 }
 
 export const admissionRequestSignal = defineSignal<[AdmissionRequest]>('admissionRequest');
+/**
+ * The same request, answered at once: `granted` when a slot was free and nobody was ahead in line, so the work order
+ * needs no grant signal. Otherwise it waits for the signal like one that joined by `admissionRequest`.
+ */
+export const admissionJoinUpdate = defineUpdate<{ granted: boolean }, [AdmissionRequest]>('admissionJoin');
 export const admissionReleaseSignal = defineSignal<[{ agentWorkOrderId: string }]>('admissionRelease');
 /** Sent by the controller to a work-order workflow whose turn has come. */
 export const admissionGrantedSignal = defineSignal('admissionGranted');

@@ -1,7 +1,7 @@
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import type { WorkOrderInput } from '../src/models/work-order.js';
 import { admissionGrantedSignal, admissionReleaseSignal } from './admission-messages.js';
-import { sharedActivities } from './work-order-activities.js';
+import { sharedActivities, sharedLocalActivities } from './work-order-activities.js';
 
 /** This work order's place at the admission controller: asked for, waited on, and given back on every ending. */
 export class AdmissionSlot {
@@ -14,8 +14,15 @@ export class AdmissionSlot {
     });
   }
 
-  async acquire(input: WorkOrderInput): Promise<void> {
-    ({ controllerId: this.controllerId } = await sharedActivities.requestAdmission({ agentWorkOrderId: input.agentWorkOrderId, submittedAt: input.createdAt }));
+  async acquire(input: WorkOrderInput, lean: boolean): Promise<void> {
+    const request = { agentWorkOrderId: input.agentWorkOrderId, submittedAt: input.createdAt };
+    if (lean) {
+      const joined = await sharedLocalActivities.joinAdmission(request);
+      this.controllerId = joined.controllerId;
+      if (joined.granted) this.granted = true;
+    } else {
+      ({ controllerId: this.controllerId } = await sharedActivities.requestAdmission(request));
+    }
     await condition(() => this.granted);
   }
 

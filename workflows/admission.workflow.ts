@@ -9,7 +9,15 @@ import {
   allHandlersFinished,
 } from '@temporalio/workflow';
 import type { createAdmissionActivities } from '../activities/admission.activities.js';
-import { admissionGrantedSignal, type AdmissionQueue, admissionQueueQuery, admissionReleaseSignal, admissionRequestSignal } from './admission-messages.js';
+import {
+  admissionGrantedSignal,
+  admissionJoinUpdate,
+  type AdmissionQueue,
+  admissionQueueQuery,
+  admissionReleaseSignal,
+  type AdmissionRequest,
+  admissionRequestSignal,
+} from './admission-messages.js';
 
 const { listOpenWorkOrders } = proxyActivities<ReturnType<typeof createAdmissionActivities>>({
   startToCloseTimeout: '1 minute',
@@ -31,13 +39,25 @@ export async function admissionControllerWorkflow(initial: AdmissionQueue): Prom
     submittedAt: { ...initial.submittedAt },
   };
 
-  setHandler(admissionRequestSignal, ({ agentWorkOrderId, maxConcurrent, submittedAt }) => {
+  const join = ({ agentWorkOrderId, maxConcurrent, submittedAt }: AdmissionRequest) => {
     queue.maxConcurrent = maxConcurrent;
     // A retried request (activities are at-least-once) must not take a second place in line.
     if (queue.admitted.includes(agentWorkOrderId) || queue.waiting.includes(agentWorkOrderId)) return;
     queue.submittedAt[agentWorkOrderId] = submittedAt;
     const later = queue.waiting.findIndex((id) => (queue.submittedAt[id] ?? '') > submittedAt);
     queue.waiting.splice(later === -1 ? queue.waiting.length : later, 0, agentWorkOrderId);
+  };
+  setHandler(admissionRequestSignal, join);
+  setHandler(admissionJoinUpdate, (request) => {
+    join(request);
+    const id = request.agentWorkOrderId;
+    if (queue.waiting[0] === id && queue.admitted.length < queue.maxConcurrent) {
+      queue.waiting.shift();
+      delete queue.submittedAt[id];
+      queue.admitted.push(id);
+    }
+    // Asked again (a retried local activity): the answer it missed.
+    return { granted: queue.admitted.includes(id) };
   });
   setHandler(admissionReleaseSignal, ({ agentWorkOrderId }) => {
     queue.admitted = queue.admitted.filter((id) => id !== agentWorkOrderId);

@@ -7,7 +7,7 @@ import type { WorkOrderRun } from './work-order-run.js';
 
 export type AgentStepName = Exclude<StepName, 'create-pr'>;
 
-/** Runs one agent step (or a prompt's turn), records it with the prompts it took, and observes git afterwards. */
+/** Runs one agent step (or a prompt's turn), records it with the prompts it took, and the git it left behind. */
 export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promptText?: string): Promise<RunAgentResult> {
   const { input, record, prompts, sandbox, host } = run;
   const stepIndex = record.steps.length;
@@ -38,6 +38,7 @@ export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promp
       resumeSessionId: step === promptStepName ? record.state.agent_session_id : null,
       timeoutSeconds: input.agentTimeoutSeconds,
       ...(budget ? { budget } : {}),
+      ...(run.lean ? { observe: { baseRef: sandbox.baseRef, pullRequestUrl: record.state.github_pull_request_url } } : {}),
     });
   } finally {
     running = false;
@@ -45,7 +46,7 @@ export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promp
   }
   recordAgentStep(run, step, result, promptText);
   record.update({ agent_session_id: result.sessionId ?? record.state.agent_session_id, pending_prompts: prompts.queued, ...totalsAfter(record.state, result) });
-  await observeGit(run, step);
+  await observeGit(run, step, run.lean ? result.observation : null);
   if (result.budgetExceeded) {
     record.keepSandbox = true;
     throw new BudgetExceeded(result.budgetExceeded);

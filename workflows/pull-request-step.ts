@@ -17,6 +17,7 @@ export async function openPullRequest(run: WorkOrderRun, step: WorkOrderStep): P
     userRequest: input.userRequest,
     githubIssueNumber: input.githubIssueNumber ?? null,
     planOutput: run.planOutput,
+    ...(run.lean ? { observe: true } : {}),
   });
   record.addStep({
     step,
@@ -29,5 +30,5 @@ export async function openPullRequest(run: WorkOrderRun, step: WorkOrderStep): P
     timestamp: new Date().toISOString(),
   });
   record.update({ github_pull_request_url: pullRequest.pullRequestUrl, git_branch_name: pullRequest.branchName });
-  await observeGit(run, step);
+  await observeGit(run, step, run.lean ? pullRequest.observation : null);
 }

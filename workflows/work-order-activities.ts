@@ -1,4 +1,4 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createAdmissionActivities } from '../activities/admission.activities.js';
 import type { createActivities } from '../activities/create-activities.js';
 import type { WorkOrderInput } from '../src/models/work-order.js';
@@ -9,6 +9,15 @@ type Activities = ReturnType<typeof createActivities> & ReturnType<typeof create
 export const sharedActivities = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   retry: { maximumAttempts: 5, initialInterval: '2s', nonRetryableErrorTypes: ['SandboxNotImplementedError', 'RepositoryUrlError'] },
+});
+
+/**
+ * Cheap calls to Temporal itself, run by the worker that runs the workflow (any worker of the shared queue can make
+ * them): no task to dispatch, and the workflow goes on in the same workflow task.
+ */
+export const sharedLocalActivities = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '1s' },
 });
 
 /** How long sandbox work waits for its host to poll before the work order gives up on a host that is gone. */

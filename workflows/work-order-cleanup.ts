@@ -10,9 +10,11 @@ import { workOrderMemoPatch, type WorkOrderRecord } from './work-order-record.js
  * Runs on every ending, even a cancelled one: gives the admission slot back, then removes the sandbox on its host
  * (or whatever setup left, on any worker) and saves the final state beside the artifacts.
  */
-export async function cleanUpWorkOrder(input: WorkOrderInput, record: WorkOrderRecord, admission: AdmissionSlot, sandbox: SetupSandboxResult | null): Promise<void> {
+export async function cleanUpWorkOrder(input: WorkOrderInput, record: WorkOrderRecord, admission: AdmissionSlot, sandbox: SetupSandboxResult | null, lean: boolean): Promise<void> {
   await CancellationScope.nonCancellable(async () => {
-    await admission.release(input);
+    // The slot is free once the agent is done; with lean orchestration it is released while the sandbox goes.
+    const released = admission.release(input);
+    if (!lean) await released;
     const cleanup = sandbox ? hostActivities(sandbox.hostTaskQueue, input).cleanup : sharedActivities.cleanup;
     try {
       await cleanup({
@@ -26,6 +28,7 @@ export async function cleanUpWorkOrder(input: WorkOrderInput, record: WorkOrderR
     } catch {
       // A host that never comes back must not keep the work order open; retention removes what is left.
     }
+    await released;
   });
 }
 

@@ -7,6 +7,8 @@ import type { WorkOrderRecord } from './work-order-record.js';
 /** What the steps of one work order share once its sandbox exists. */
 export interface WorkOrderRun {
   readonly input: WorkOrderInput;
+  /** Started with lean orchestration (see lean-orchestration.ts): fewer round trips to Temporal per step. */
+  readonly lean: boolean;
   readonly record: WorkOrderRecord;
   readonly prompts: PromptRouter;
   readonly sandbox: SetupSandboxResult;

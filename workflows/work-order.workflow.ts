@@ -7,6 +7,7 @@ import type { EndedWorkOrder } from './messages.js';
 import { asksForPlanApproval, PlanApprovalGate, PlanRejected } from './plan-approval.js';
 import { PromptRouter } from './prompt-router.js';
 import { openPullRequest } from './pull-request-step.js';
+import { usesLeanOrchestration } from './lean-orchestration.js';
 import { hostActivities, hostPickupTimeoutSeconds, sharedActivities } from './work-order-activities.js';
 import { cleanUpWorkOrder, publishCancelledSteps } from './work-order-cleanup.js';
 import { endingFailure, failureMessage } from './work-order-failure.js';
@@ -18,6 +19,7 @@ import type { WorkOrderRun } from './work-order-run.js';
  * arrive), open the pull request, and clean up however it ends. Returns the final state with its step history.
  */
 export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<EndedWorkOrder> {
+  const lean = usesLeanOrchestration();
   const record = new WorkOrderRecord(input);
   const prompts = new PromptRouter(record);
   const admission = new AdmissionSlot();
@@ -26,12 +28,13 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
   try {
     // Stays `pending` until the global admission controller grants a slot: no sandbox, no agent before that.
     record.update({ status: 'pending' });
-    await admission.acquire(input);
+    await admission.acquire(input, lean);
     record.update({ status: 'running', current_phase: 'setup' });
     sandbox = await sharedActivities.setupSandbox({ agentWorkOrderId: input.agentWorkOrderId, repositoryUrl: input.repositoryUrl, sandboxType: input.sandboxType });
     record.update({ sandbox_identifier: sandbox.sandboxPath });
     const run: WorkOrderRun = {
       input,
+      lean,
       record,
       prompts,
       sandbox,
@@ -72,7 +75,7 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
     }
     throw endingFailure(error, record.ended());
   } finally {
-    await cleanUpWorkOrder(input, record, admission, sandbox);
+    await cleanUpWorkOrder(input, record, admission, sandbox, lean);
   }
 }
 

@@ -3,7 +3,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import type { createActivities } from '../../activities/create-activities.js';
-import type { RunAgentInput, RunAgentResult } from '../../activities/activity-types.js';
+import type { RunAgentInput, RunAgentResult, TrackPhaseResult } from '../../activities/activity-types.js';
 import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { WorkOrderInput, WorkOrderPhase, WorkOrderStep } from '../../src/models/work-order.js';
 import { hostTaskQueueName } from '../../temporal/worker/task-queues.js';
@@ -134,6 +134,7 @@ export class FakeWorkOrderWorker {
       });
     const defaults: WorkOrderActivities = {
       requestAdmission: (input) => admission().requestAdmission(input),
+      joinAdmission: (input) => admission().joinAdmission(input),
       listOpenWorkOrders: (input) => admission().listOpenWorkOrders(input),
       setupSandbox: async (input) => ({
         repository: { owner: 'acme', name: 'fake', htmlUrl: input.repositoryUrl, cloneUrl: `${input.repositoryUrl}.git` },
@@ -145,24 +146,15 @@ export class FakeWorkOrderWorker {
         reused: false,
       }),
       loadIssue: async (input) => `Issue #${input.issueNumber}: make it so`,
-      runAgent: async (input) => agentSuccess(input),
+      // Like the real activities: the git observation rides with the result when the workflow asks for it.
+      runAgent: async (input) => agentSuccess(input, input.observe ? { observation: this.observe(input.step, input.observe.pullRequestUrl) } : {}),
       deliverPrompt: async () => undefined,
       detectBranch: async () => ({ branchName: 'feat/fake' }),
-      trackPhase: async (input) => {
-        if (input.step !== null && input.step !== 'create-branch') this.commitCount += input.step === 'create-pr' ? 0 : 1;
-        return {
-          phase: input.pullRequestUrl ? 'pr_created' : phaseAfter[input.step ?? 'create-branch']!,
-          evidence: {
-            branchName: 'feat/fake',
-            headSha: 'abc',
-            commitCount: this.commitCount,
-            filesChanged: this.commitCount,
-            latestCommitMessage: this.commitCount > 0 ? `commit ${this.commitCount}` : null,
-            uncommittedFiles: 0,
-          },
-        };
+      trackPhase: async (input) => this.observe(input.step, input.pullRequestUrl),
+      createPR: async (input) => {
+        const opened = { pullRequestUrl: 'https://forge.example/acme/fake/pull/1', pullRequestNumber: 1, branchName: input.branchName ?? 'feat/fake', created: true };
+        return input.observe ? { ...opened, observation: this.observe('create-pr', opened.pullRequestUrl) } : opened;
       },
-      createPR: async (input) => ({ pullRequestUrl: 'https://forge.example/acme/fake/pull/1', pullRequestNumber: 1, branchName: input.branchName ?? 'feat/fake', created: true }),
       readPlan: async (input) => ({ planText: `# Plan\n\n${input.planOutput ?? ''}\n`, planPath: 'PRPs/features/plan.md' }),
       writePlan: async () => undefined,
       cleanup: async () => undefined,
@@ -176,5 +168,21 @@ export class FakeWorkOrderWorker {
       };
     }
     return recorded as unknown as WorkOrderActivities;
+  }
+
+  /** Git as the fake agents leave it: a branch, and one more commit after every step but create-branch and the PR. */
+  private observe(step: string | null, pullRequestUrl: string | null): TrackPhaseResult {
+    if (step !== null && step !== 'create-branch') this.commitCount += step === 'create-pr' ? 0 : 1;
+    return {
+      phase: pullRequestUrl ? 'pr_created' : phaseAfter[step ?? 'create-branch']!,
+      evidence: {
+        branchName: 'feat/fake',
+        headSha: 'abc',
+        commitCount: this.commitCount,
+        filesChanged: this.commitCount,
+        latestCommitMessage: this.commitCount > 0 ? `commit ${this.commitCount}` : null,
+        uncommittedFiles: 0,
+      },
+    };
   }
 }
