@@ -24,18 +24,17 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
     maxConcurrent: await deps.maxConcurrent(),
     submittedAt: input.submittedAt,
   });
+  const controllerOptions = (request: AdmissionRequest) => ({
+    workflowId: controllerId,
+    taskQueue: deps.sharedTaskQueue,
+    args: [{ maxConcurrent: request.maxConcurrent, admitted: [], waiting: [], submittedAt: {} } satisfies AdmissionQueue] as [AdmissionQueue],
+    staticSummary: 'Admission control: at most AWO_MAX_CONCURRENT work orders run agents at once',
+  });
   /** Joins the line at the controller by signal, starting the controller if this is the first work order to ask. */
   const joinBySignal = async (request: AdmissionRequest): Promise<void> => {
-    const initial: AdmissionQueue = { maxConcurrent: request.maxConcurrent, admitted: [], waiting: [], submittedAt: {} };
-    await deps.client.workflow.signalWithStart(admissionControllerWorkflowName, {
-      workflowId: controllerId,
-      taskQueue: deps.sharedTaskQueue,
-      args: [initial],
-      signal: admissionRequestSignal,
-      signalArgs: [request],
-      staticSummary: 'Admission control: at most AWO_MAX_CONCURRENT work orders run agents at once',
-    });
+    await deps.client.workflow.signalWithStart(admissionControllerWorkflowName, { ...controllerOptions(request), signal: admissionRequestSignal, signalArgs: [request] });
   };
+  const joinByUpdate = (request: AdmissionRequest) => deps.client.workflow.getHandle(controllerId).executeUpdate(admissionJoinUpdate, { args: [request] });
 
   return {
     /** Work orders from before lean orchestration: join, then wait for the grant signal. */
@@ -46,17 +45,23 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
 
     /**
      * Run as a local activity: joins the line and learns at once whether a slot was free, so an uncontended work
-     * order goes on to its sandbox in the same workflow task. With no controller running yet (or one that does not
-     * know the update), it joins by signal and the grant comes as a signal.
+     * order goes on to its sandbox in the same workflow task. A controller that does not know the update (older code)
+     * is joined by signal, and the grant comes as a signal.
      */
     async joinAdmission(input: { agentWorkOrderId: string; submittedAt: string }): Promise<{ controllerId: string; granted: boolean }> {
       const request = await admissionRequest(input);
       try {
-        const { granted } = await deps.client.workflow.getHandle(controllerId).executeUpdate(admissionJoinUpdate, { args: [request] });
-        return { controllerId, granted };
+        try {
+          return { controllerId, ...(await joinByUpdate(request)) };
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          // The first work order to ask (or the first since the controller ended): start it, then ask.
+          await deps.client.workflow.start(admissionControllerWorkflowName, { ...controllerOptions(request), workflowIdConflictPolicy: 'USE_EXISTING' });
+          return { controllerId, ...(await joinByUpdate(request)) };
+        }
       } catch (error) {
         // Other errors are retried: joining twice keeps one place in line and answers with it.
-        if (!(error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)) throw error;
+        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
       }
       await joinBySignal(request);
       return { controllerId, granted: false };

@@ -1,0 +1,77 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TrackPhaseInput } from '../../../activities/activity-types.js';
+import type { EndedWorkOrder } from '../../../workflows/messages.js';
+import { agentSuccess, FakeWorkOrderWorker } from '../../utils/fake-work-order-worker.js';
+import { gate } from '../../utils/scripted-steps.js';
+import { waitFor } from '../../utils/work-order-harness.js';
+
+/** The round trips a work order started with lean orchestration saves, and the fallbacks it keeps. */
+describe('lean orchestration', () => {
+  const worker = new FakeWorkOrderWorker();
+
+  beforeAll(() => worker.start());
+  afterAll(() => worker.stop());
+  beforeEach(() => worker.use({}));
+
+  const eventsOf = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events ?? [];
+  const scheduledActivities = async (handle: WorkflowHandle) =>
+    (await eventsOf(handle)).flatMap((event) => (event.activityTaskScheduledEventAttributes?.activityType?.name ? [event.activityTaskScheduledEventAttributes.activityType.name] : []));
+  const grantSignals = async (handle: WorkflowHandle) =>
+    (await eventsOf(handle)).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'admissionGranted').length;
+  const trackedSteps = (handle: WorkflowHandle) =>
+    worker
+      .callsOf('trackPhase')
+      .filter((input) => (input as TrackPhaseInput).agentWorkOrderId === handle.workflowId)
+      .map((input) => (input as TrackPhaseInput).step);
+
+  it('takes the git observation from each step result and its slot from the update answer: one activity per step', async () => {
+    const handle = await worker.startWorkOrder();
+    const result = (await handle.result()) as EndedWorkOrder;
+
+    expect(result).toMatchObject({ status: 'completed', current_phase: 'pr_created', git_branch_name: 'feat/fake', github_pull_request_url: 'https://forge.example/acme/fake/pull/1' });
+    expect(result.git_commit_count).toBeGreaterThan(0);
+    expect(await scheduledActivities(handle)).toEqual(['setupSandbox', 'runAgent', 'runAgent', 'runAgent', 'runAgent', 'createPR', 'cleanup']);
+    expect(await grantSignals(handle)).toBe(0);
+  });
+
+  it('observes with the separate activities when a step result carries no observation (an older worker on the host)', async () => {
+    worker.use({ runAgent: async (input) => agentSuccess(input) });
+    const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit'] });
+    const result = (await handle.result()) as EndedWorkOrder;
+
+    expect(trackedSteps(handle)).toEqual(['create-branch', 'commit']);
+    expect(await scheduledActivities(handle)).toEqual(['setupSandbox', 'runAgent', 'detectBranch', 'trackPhase', 'runAgent', 'detectBranch', 'trackPhase', 'cleanup']);
+    expect(result).toMatchObject({ status: 'completed', git_branch_name: 'feat/fake' });
+    // The fake's commits count across work orders: any number but the initial 0 shows the observation arrived.
+    expect(result.git_commit_count).toBeGreaterThan(0);
+  });
+
+  it('waits for the grant signal when no slot is free, and gets it when the slot holder ends', async () => {
+    const single = await new FakeWorkOrderWorker({ maxConcurrent: 1 }).start();
+    try {
+      const hold = gate();
+      const running = gate();
+      single.use({
+        runAgent: async (input) => {
+          if (input.userRequest === 'first') {
+            running.open();
+            await hold.promise;
+          }
+          return agentSuccess(input);
+        },
+      });
+      const first = await single.startWorkOrder({ userRequest: 'first', selectedCommands: ['planning'] });
+      await running.promise;
+      const second = await single.startWorkOrder({ userRequest: 'second', selectedCommands: ['planning'] });
+      await waitFor(async () => (await second.query<{ status: string }>('workOrderState')).status === 'pending' && (await eventsOf(second)).length > 4, 'the second work order to wait');
+      expect(single.callsOf('setupSandbox')).toHaveLength(1);
+
+      hold.open();
+      expect(((await second.result()) as EndedWorkOrder).status).toBe('completed');
+      expect(await grantSignals(first)).toBe(0);
+      expect(await grantSignals(second)).toBe(1);
+    } finally {
+      await single.stop();
+    }
+  });
+});
