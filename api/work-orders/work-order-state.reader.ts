@@ -25,6 +25,7 @@ import {
 } from '../../workflows/messages.js';
 import { awoPhaseKey, awoStatusKey, awoStepKey } from '../../workflows/search-attributes.js';
 import { type ExecutionSummary, WorkOrderGateway } from './work-order-gateway.js';
+import { WorkOrderListCache } from './work-order-list-cache.js';
 
 /**
  * Reads work orders from Temporal, the only source of truth (never a worker's disk): a running one answers its
@@ -34,7 +35,10 @@ import { type ExecutionSummary, WorkOrderGateway } from './work-order-gateway.js
  */
 @Injectable()
 export class WorkOrderStateReader {
-  constructor(private readonly gateway: WorkOrderGateway) {}
+  constructor(
+    private readonly gateway: WorkOrderGateway,
+    private readonly listCache: WorkOrderListCache,
+  ) {}
 
   describe(agentWorkOrderId: string): Promise<ExecutionSummary> {
     return this.gateway.describe(agentWorkOrderId);
@@ -42,11 +46,21 @@ export class WorkOrderStateReader {
 
   async state(agentWorkOrderId: string): Promise<AgentWorkOrder> {
     const [state] = await this.withQueuePositions([await this.stateOf(await this.describe(agentWorkOrderId))]);
+    this.listCache.observe(state!);
     return state!;
   }
 
   /** One page of the list: the memo each row carries, so a page costs one visibility call (plus the admission line). */
-  async list(filter: { status?: WorkOrderStatus; limit: number }): Promise<AgentWorkOrder[]> {
+  list(filter: { status?: WorkOrderStatus; limit: number }): Promise<AgentWorkOrder[]> {
+    return this.listCache.read(`${filter.status ?? 'all'}:${filter.limit}`, () => this.readList(filter));
+  }
+
+  /** A change made through this API: the next list reads visibility again. */
+  listChanged(): void {
+    this.listCache.invalidate();
+  }
+
+  private async readList(filter: { status?: WorkOrderStatus; limit: number }): Promise<AgentWorkOrder[]> {
     const executions = await this.gateway.list(filter);
     // Rows whose memo is not current (histories from before the workflow kept it) are the only ones read one by one.
     const states = await Promise.all(executions.map((execution) => this.fromMemo(execution, { current: true }) ?? this.stateOf(execution)));

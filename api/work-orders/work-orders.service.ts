@@ -48,6 +48,7 @@ export class WorkOrdersService {
       );
       try {
         await this.gateway.start(input);
+        this.reader.listChanged();
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError && attempt < 3) continue;
         throw error;
@@ -100,6 +101,7 @@ export class WorkOrdersService {
     const waiting = await this.reader.pendingPrompts(execution);
     const promptId = `prompt-${randomUUID()}`;
     await this.gateway.signal(agentWorkOrderId, promptSignal, { prompt_text: promptText, prompt_id: promptId });
+    this.reader.listChanged();
     this.logger.info({ event: 'api_prompt_queued', agent_work_order_id: agentWorkOrderId, prompt_id: promptId }, 'api_prompt_queued');
     const position = waiting ? waiting.length + 1 : null;
     return {
@@ -140,6 +142,7 @@ export class WorkOrdersService {
   async cancel(agentWorkOrderId: string): Promise<CancelAcknowledgement> {
     await this.assertNotEnded(agentWorkOrderId, 'be cancelled');
     await this.gateway.cancel(agentWorkOrderId);
+    this.reader.listChanged();
     this.logger.info({ event: 'api_cancel_requested', agent_work_order_id: agentWorkOrderId }, 'api_cancel_requested');
     return { agent_work_order_id: agentWorkOrderId, status: 'cancelling', message: 'cancellation requested; the agent is stopped and the sandbox removed' };
   }
