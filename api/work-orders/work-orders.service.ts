@@ -97,7 +97,7 @@ export class WorkOrdersService {
    * step ends; a work order that has ended (or is cleaning up after its last step) takes no more prompts.
    */
   async prompt(agentWorkOrderId: string, promptText: string): Promise<PromptAcknowledgement> {
-    const execution = await this.assertNotEnded(agentWorkOrderId, 'take prompts');
+    const { execution, state } = await this.assertNotEnded(agentWorkOrderId, 'take prompts');
     const waiting = await this.reader.pendingPrompts(execution);
     const promptId = `prompt-${randomUUID()}`;
     await this.gateway.signal(agentWorkOrderId, promptSignal, { prompt_text: promptText, prompt_id: promptId });
@@ -109,7 +109,9 @@ export class WorkOrdersService {
       prompt_id: promptId,
       queued_position: position,
       message:
-        position === null
+        state.status === 'waiting_for_approval'
+          ? `prompt queued${position === null ? '' : ` at position ${position}`}; the plan waits for approval, and the prompt runs as a turn of the agent session once it is approved`
+          : position === null
           ? 'prompt queued; it runs as a turn of the agent session once a worker picks the work order up'
           : `prompt queued at position ${position}; it goes into the running agent after its current tool call, or else runs as a turn of the agent session after the current step`,
     };
@@ -148,10 +150,10 @@ export class WorkOrdersService {
   }
 
   /** The open execution, or WorkOrderEndedError: closed, or past its last step and cleaning up. */
-  private async assertNotEnded(agentWorkOrderId: string, action: string): Promise<ExecutionSummary> {
+  private async assertNotEnded(agentWorkOrderId: string, action: string): Promise<{ execution: ExecutionSummary; state: AgentWorkOrder }> {
     const execution = await this.reader.describe(agentWorkOrderId);
     const state = await this.reader.stateOf(execution);
     if (!isOpenExecution(execution) || endedStatuses.includes(state.status)) throw new WorkOrderEndedError(agentWorkOrderId, state.status, action);
-    return execution;
+    return { execution, state };
   }
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** A plan is a document a person may paste back edited; large enough for a long plan, small enough for a history. */
-export const maxPlanLength = 100_000;
+/**
+ * A plan is a document a person may paste back edited: long enough for a detailed plan (they run 5-15 k characters),
+ * and a body one character over it, JSON-escaped at up to 12 bytes a character, still within the 512 KB body limit.
+ */
+export const maxPlanLength = 40_000;
 export const maxApprovalCommentLength = 2_000;
 /** The longest wait for approval a work order may ask for: a year. */
 export const maxApprovalTimeoutSeconds = 365 * 24 * 60 * 60;

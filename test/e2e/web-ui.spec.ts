@@ -138,6 +138,26 @@ describe('web UI in Chromium', () => {
     expect(await page.getByLabel('Prompt the agent').isDisabled()).toBe(true);
   });
 
+  it('shows a plan waiting for approval, and approves it as edited', async () => {
+    harness.model.setRules([planningRule(), { match: /^# Execute/m, turns: [bashTurn('echo okapi-88 > EDITED.md'), textTurn('Wrote EDITED.md')] }]);
+    const since = harness.model.requests.length;
+    const repository = await harness.createRepository('web-approval');
+    const created = await api.createWorkOrder({ sandbox_type: 'git_worktree', repository_url: repository.htmlUrl, user_request: 'Plan, then wait', selected_commands: ['planning', 'execute'], approval: 'plan' });
+    await open(`/work-orders/${created.agent_work_order_id}`);
+    await page.locator('h1 .badge', { hasText: 'waiting for approval' }).waitFor({ timeout: 120_000 });
+    const plan = page.getByLabel('plan', { exact: true });
+    expect(await plan.textContent()).toBe('# Plan\n\n1. Add the demo file.\n');
+    await page.screenshot({ path: path.join(screenshotDir, 'web-plan-approval.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Plan (the later steps receive this text)').fill('# Plan\n\n1. Write EDITED.md with okapi-88.\n');
+    await page.getByLabel('Comment (optional; the reason when you reject)').fill('be brief');
+    await page.getByRole('button', { name: 'Approve edited plan' }).click();
+    await page.locator('h1 .badge', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('.decided-plan summary').textContent()).toBe('Plan (edited: be brief)');
+    const execute = harness.model.requests.slice(since).find((request) => JSON.stringify(request.messages ?? []).includes('# Execute'));
+    expect(JSON.stringify(execute?.messages)).toContain('Write EDITED.md with okapi-88.');
+  });
+
   it('cancels a running work order after a confirmation', async () => {
     const hold = gate();
     harness.model.setRules([createBranchRule('feat/web-cancel'), planningRule('PRPs/plan.md', { holdUntil: hold.promise })]);

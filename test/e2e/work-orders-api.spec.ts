@@ -324,7 +324,7 @@ describe('agent work orders API, end to end', () => {
     expect((await api.get<AgentWorkOrder[]>(`${prefix}/?limit=1`)).body.map((workOrder) => workOrder.agent_work_order_id)).toEqual([runningId]);
     const badStatus = await api.get<ErrorBody>(`${prefix}/?status=done`);
     expect(badStatus.status).toBe(422);
-    expect(badStatus.body.errors?.[0]).toMatchObject({ field: 'status', message: expect.stringContaining('pending, running, completed, failed, cancelled') });
+    expect(badStatus.body.errors?.[0]).toMatchObject({ field: 'status', message: expect.stringContaining('pending, running, waiting_for_approval, completed, failed, cancelled') });
   });
 
   it('delivers a prompt sent mid-run to the agent, and refuses prompts once the work order has ended', async () => {

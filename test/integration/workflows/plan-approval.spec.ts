@@ -95,6 +95,7 @@ describe('plan approval', () => {
 
     const prompted = await api.http().post(`${prefix}/${id}/prompt`).send({ prompt_text: 'Please also add okapi-while-waiting' });
     expect(prompted.status).toBe(202);
+    expect(prompted.body.message).toMatch(/runs as a turn of the agent session once it is approved/);
     expect(harness.model.sawText('okapi-while-waiting')).toBe(false);
 
     const editedPlan = '# Edited plan\n\n1. Write EDITED.md with zebra-77.\n';

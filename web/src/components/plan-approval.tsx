@@ -47,7 +47,7 @@ export function PlanApproval({ workOrder }: { workOrder: AgentWorkOrder }) {
       <div className="actions">
         {editing ? (
           <>
-            <button type="button" disabled={decide.isPending || !plan.trim()} onClick={() => decide.mutate({ decision: 'edit', plan, ...withComment })}>
+            <button type="button" className="primary" disabled={decide.isPending || !plan.trim()} onClick={() => decide.mutate({ decision: 'edit', plan, ...withComment })}>
               Approve edited plan
             </button>
             <button type="button" disabled={decide.isPending} onClick={() => setEditing(false)}>
@@ -56,7 +56,7 @@ export function PlanApproval({ workOrder }: { workOrder: AgentWorkOrder }) {
           </>
         ) : (
           <>
-            <button type="button" disabled={decide.isPending} onClick={() => decide.mutate({ decision: 'approve', ...withComment })}>
+            <button type="button" className="primary" disabled={decide.isPending} onClick={() => decide.mutate({ decision: 'approve', ...withComment })}>
               Approve
             </button>
             <button type="button" disabled={decide.isPending} onClick={() => (setPlan(workOrder.plan_text ?? ''), setEditing(true))}>
