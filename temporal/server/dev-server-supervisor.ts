@@ -44,6 +44,8 @@ export async function superviseDevServer(options: DevServerOptions, supervision:
         if (!waited || stopping) return;
         try {
           current = await startDevServer(options);
+          // stop() came while this one was starting: it stops the server it saw, so this one is stopped here.
+          if (stopping) return void (await current.stop());
           logger.warn({ event: 'temporal_dev_server_restarted', pid: current.pid, attempt, db_file: options.dbFile ?? null }, 'temporal_dev_server_restarted');
           // A crash loop waits longer each time; a server that then stays up resets the wait (stableAfterMs).
           backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
@@ -64,8 +66,10 @@ export async function superviseDevServer(options: DevServerOptions, supervision:
     stop: async () => {
       stopping = true;
       stopSignal.abort();
-      await supervising;
+      // The supervisor waits for the server to exit, so the server is stopped first (awaiting the supervisor first
+      // waited forever: Ctrl-C never ended `npm start`).
       await current.stop();
+      await supervising;
     },
   };
 }

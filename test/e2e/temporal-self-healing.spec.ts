@@ -106,4 +106,13 @@ describe('the embedded Temporal server dies and the service heals', () => {
     expect(finished).toMatchObject({ agent_work_order_id: id, status: 'completed', current_phase: 'pr_created', git_branch_name: 'feat/heal' });
     expect(finished.github_pull_request_url).toBe(harness.forge.pullRequests('acme', 'healing')[0]?.htmlUrl);
   });
+
+  it('ends on SIGTERM with exit 0 and takes its dev server with it (Ctrl-C on npm start)', async () => {
+    const temporalPid = await temporalChildPid(service!.child.pid!);
+    expect(temporalPid).toBeGreaterThan(0);
+    // stop() sends SIGTERM and waits up to 20 s before it uses SIGKILL, which would end with a null code.
+    expect(await service!.stop()).toBe(0);
+    expect(service!.output()).toContain('service_service_stopped');
+    expect(() => process.kill(temporalPid!, 0)).toThrow();
+  });
 });
