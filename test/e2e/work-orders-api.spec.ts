@@ -228,6 +228,19 @@ describe('agent work orders API, end to end', () => {
       );
       expect(Object.keys(step)).toEqual(expect.arrayContaining(['step', 'agent_name', 'success', 'output', 'error_message', 'duration_seconds', 'session_id', 'timestamp']));
     }
+    // What the agents used, per step and summed for the work order: four agent steps of two scripted model calls each.
+    const agentSteps = steps.body.steps.filter((step) => step.step !== 'create-pr');
+    expect(agentSteps.map((step) => step.turns)).toEqual([2, 2, 2, 2]);
+    for (const step of agentSteps) {
+      expect(step.cost_usd).toBeGreaterThan(0);
+      expect(step.input_tokens).toBeGreaterThanOrEqual(200);
+      expect(step.output_tokens).toBeGreaterThanOrEqual(40);
+    }
+    expect(finished).toMatchObject({ turns: 8, max_cost_usd: null, max_turns: null, max_duration_seconds: null });
+    expect(finished.cost_usd).toBeCloseTo(agentSteps.reduce((sum, step) => sum + step.cost_usd!, 0), 6);
+    expect(finished.input_tokens).toBe(agentSteps.reduce((sum, step) => sum + step.input_tokens!, 0));
+    expect(finished.output_tokens).toBe(agentSteps.reduce((sum, step) => sum + step.output_tokens!, 0));
+    expect(finished.agent_duration_seconds).toBeGreaterThan(0);
 
     const progress = await api.get<GitProgress>(`${prefix}/${id}/git-progress`);
     expect(progress.status).toBe(200);
