@@ -42,6 +42,7 @@ describe('new work order form', () => {
     );
     fireEvent.change(screen.getByLabelText('Repository URL'), { target: { value: 'https://example.com/not-github' } });
     fireEvent.click(screen.getByLabelText('Plan: branch, plan, commit the plan, pull request'));
+    fireEvent.change(screen.getByLabelText('Cost (USD)'), { target: { value: '2.5' } });
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Start work order' }));
     });
@@ -52,7 +53,8 @@ describe('new work order form', () => {
     expect(document.getElementById(repository.getAttribute('aria-describedby')!)!.textContent).toBe('not a GitHub repository URL');
     expect(screen.getByLabelText(/GitHub issue number/).getAttribute('aria-invalid')).toBe('false');
     const created = requests.find((sent) => sent.url.endsWith('/api/agent-work-orders'));
-    expect(created?.body).toEqual({ repository_url: 'https://example.com/not-github', sandbox_type: 'git_worktree', user_request: '', workflow_type: 'agent_workflow_plan' });
+    // The plan is not held for approval unless asked; only the budget limits filled in are sent.
+    expect(created?.body).toEqual({ repository_url: 'https://example.com/not-github', sandbox_type: 'git_worktree', user_request: '', workflow_type: 'agent_workflow_plan', approval: 'none', max_cost_usd: 2.5 });
   });
 });
 

@@ -10,7 +10,13 @@ import { repositoryName } from '../format.js';
 import { navigate } from '../router.js';
 import { presetLabels, sandboxOptions, workflowPresets } from '../workflow-presets.js';
 
-const formFields = ['repository_url', 'sandbox_type', 'selected_commands', 'workflow_type', 'user_request', 'github_issue_number', 'approval'] as const;
+const budgetFields = [
+  { key: 'max_cost_usd', label: 'Cost (USD)' },
+  { key: 'max_turns', label: 'Turns (model calls)' },
+  { key: 'max_duration_seconds', label: 'Agent time (seconds)' },
+] as const;
+type BudgetField = (typeof budgetFields)[number]['key'];
+const formFields = ['repository_url', 'sandbox_type', 'selected_commands', 'workflow_type', 'user_request', 'github_issue_number', 'approval', ...budgetFields.map((field) => field.key)] as const;
 type Workflow = keyof typeof workflowPresets | 'custom';
 
 export function NewWorkOrderPage() {
@@ -22,6 +28,7 @@ export function NewWorkOrderPage() {
   const [request, setRequest] = useState('');
   const [issue, setIssue] = useState('');
   const [approval, setApproval] = useState(false);
+  const [budget, setBudget] = useState<Record<BudgetField, string>>({ max_cost_usd: '', max_turns: '', max_duration_seconds: '' });
   const create = useMutation({
     mutationFn: (body: CreateWorkOrderRequest) => api.createWorkOrder(body),
     onSuccess: (created) => navigate(`/work-orders/${created.agent_work_order_id}`),
@@ -52,6 +59,10 @@ export function NewWorkOrderPage() {
       ...(issue.trim() ? { github_issue_number: issue.trim() } : {}),
       // Sent either way, so a repository's default never decides behind the form's back.
       approval: approval && plans ? 'plan' : 'none',
+      // Only the limits filled in: the others take the service's defaults. Not a number: sent as typed, so the 422 names it.
+      ...Object.fromEntries(
+        budgetFields.filter(({ key }) => budget[key].trim() !== '').map(({ key }) => [key, Number.isFinite(Number(budget[key])) ? Number(budget[key]) : budget[key].trim()]),
+      ),
     };
     create.mutate(body);
   };
@@ -147,6 +158,26 @@ export function NewWorkOrderPage() {
           aria-describedby={describedBy('github_issue_number')}
         />
         <FieldErrors id="github_issue_number-error" messages={errors.byField.github_issue_number ?? []} />
+
+        <fieldset>
+          <legend>Budget (optional)</legend>
+          <p className="muted">All steps together; an agent that passes a limit is stopped and the work order fails. Empty: the default from settings.</p>
+          {budgetFields.map(({ key, label }) => (
+            <div key={key}>
+              <label htmlFor={key}>{label}</label>
+              <input
+                id={key}
+                name={key}
+                inputMode="decimal"
+                value={budget[key]}
+                onChange={(event) => setBudget({ ...budget, [key]: event.target.value })}
+                aria-invalid={!!errors.byField[key]}
+                aria-describedby={describedBy(key)}
+              />
+              <FieldErrors id={`${key}-error`} messages={errors.byField[key] ?? []} />
+            </div>
+          ))}
+        </fieldset>
 
         {errors.general.length > 0 && (
           <div className="error-box" role="alert">
