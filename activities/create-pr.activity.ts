@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { gitAuthEnv } from '../src/git/git-auth.js';
 import { readGitEvidence } from '../src/git/git-evidence.js';
 import { git } from '../src/git/git-runner.js';
+import { pushBranch } from '../src/git/push-branch.js';
 import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { CreatePullRequestInput, CreatePullRequestResult } from './activity-types.js';
@@ -16,7 +17,9 @@ export function createPullRequestActivity(deps: ActivityDeps) {
       const token = await deps.githubToken();
       if (!token) throw ApplicationFailure.nonRetryable('GITHUB_TOKEN is not set: it is needed to push the branch and open the pull request', 'MissingTokenError');
       const cwd = input.sandboxPath;
-      const evidence = await readGitEvidence(cwd, input.baseRef);
+      // Every git command in the sandbox runs as the agent (its config is the agent's); the push runs from elsewhere.
+      const as = deps.sandboxes.agentGit;
+      const evidence = await readGitEvidence(cwd, input.baseRef, as);
       if (evidence.commitCount === 0) {
         throw ApplicationFailure.nonRetryable(
           `nothing to open a pull request for: no commits on top of ${input.baseBranch}${evidence.uncommittedFiles > 0 ? ` (${evidence.uncommittedFiles} files changed but not committed)` : ''}`,
@@ -28,14 +31,21 @@ export function createPullRequestActivity(deps: ActivityDeps) {
       let branchName = evidence.branchName;
       if (!branchName || branchName === input.baseBranch) {
         branchName = `awo/${input.agentWorkOrderId}`;
-        await git(['branch', '--force', branchName, 'HEAD'], { cwd });
-        await git(['checkout', '--quiet', branchName], { cwd });
+        await git(['branch', '--force', branchName, 'HEAD'], { cwd, as });
+        await git(['checkout', '--quiet', branchName], { cwd, as });
       }
-      await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branchName}`], { cwd, env: gitAuthEnv(token, { scopeUrl: deps.githubServerUrl }) });
+      const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
+      await pushBranch({
+        sandboxPath: cwd,
+        branchName,
+        cloneUrl: repository.cloneUrl,
+        authEnv: gitAuthEnv(token, { scopeUrl: deps.githubServerUrl }),
+        as,
+        objectStore: await deps.sandboxes.objectStoreOf(cwd),
+      });
       workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', { branch: branchName, commit_count: evidence.commitCount });
 
-      const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
-      const commitSubjects = (await git(['log', '--format=%s', `${input.baseRef}..HEAD`], { cwd })).split('\n').filter(Boolean);
+      const commitSubjects = (await git(['log', '--format=%s', `${input.baseRef}..HEAD`], { cwd, as })).split('\n').filter(Boolean);
       const { title, body } = pullRequestText({ ...input, commitSubjects });
       const pullRequest = await deps.github(token).openOrReusePullRequest({ repository, headBranch: branchName, baseBranch: input.baseBranch, title, body });
       workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', pullRequest.created ? 'github_pull_request_opened' : 'github_pull_request_reused', {

@@ -8,7 +8,7 @@ export function createGitObservationActivities(deps: ActivityDeps) {
   return {
     /** The branch the sandbox is on, from git; null while HEAD is detached at the base commit. */
     async detectBranch(input: { sandboxPath: string }): Promise<{ branchName: string | null }> {
-      return { branchName: await currentBranch(input.sandboxPath) };
+      return { branchName: await currentBranch(input.sandboxPath, deps.sandboxes.agentGit) };
     },
 
     async trackPhase(input: TrackPhaseInput): Promise<TrackPhaseResult> {
@@ -19,7 +19,7 @@ export function createGitObservationActivities(deps: ActivityDeps) {
 
 /** Phase and git evidence after a step, logged; also read by the step's own activity so it rides with its result. */
 export async function observeGitProgress(deps: ActivityDeps, input: TrackPhaseInput): Promise<TrackPhaseResult> {
-  const evidence = await readGitEvidence(input.sandboxPath, input.baseRef);
+  const evidence = await readGitEvidence(input.sandboxPath, input.baseRef, deps.sandboxes.agentGit);
   const phase = computePhase({ step: input.step, evidence, pullRequestUrl: input.pullRequestUrl });
   workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'git_progress_observed', {
     phase,

@@ -1,4 +1,4 @@
-import { git, gitOrNull } from './git-runner.js';
+import { git, gitOrNull, type GitUser } from './git-runner.js';
 
 /** What the agent did, read from the sandbox's git state rather than from the agent's own words. */
 export interface GitEvidence {
@@ -10,9 +10,9 @@ export interface GitEvidence {
   uncommittedFiles: number;
 }
 
-/** The branch checked out in `cwd`; null while HEAD is detached. */
-export async function currentBranch(cwd: string): Promise<string | null> {
-  return (await gitOrNull(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd })) || null;
+/** The branch checked out in `cwd`; null while HEAD is detached. `as`: the agent's user (SandboxManager.agentGit). */
+export async function currentBranch(cwd: string, as?: GitUser): Promise<string | null> {
+  return (await gitOrNull(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, as })) || null;
 }
 
 /**
@@ -23,12 +23,12 @@ export async function currentBranch(cwd: string): Promise<string | null> {
  * the uncommitted files; `log` the commits since the base and the latest subject; `diff` the files they changed (empty
  * when there are none, an error when HEAD or the base does not exist yet, which counts as nothing).
  */
-export async function readGitEvidence(sandboxPath: string, baseRef: string): Promise<GitEvidence> {
+export async function readGitEvidence(sandboxPath: string, baseRef: string, as?: GitUser): Promise<GitEvidence> {
   const cwd = sandboxPath;
   const [status, log, changed] = await Promise.all([
-    git(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], { cwd }),
-    gitOrNull(['log', '--format=%H %s', `${baseRef}..HEAD`], { cwd }),
-    gitOrNull(['diff', '--name-only', `${baseRef}...HEAD`], { cwd }),
+    git(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], { cwd, as }),
+    gitOrNull(['log', '--format=%H %s', `${baseRef}..HEAD`], { cwd, as }),
+    gitOrNull(['diff', '--name-only', `${baseRef}...HEAD`], { cwd, as }),
   ]);
   const statusLines = nonEmptyLines(status);
   const header = (name: string) => statusLines.find((line) => line.startsWith(`# branch.${name} `))?.slice(`# branch.${name} `.length) ?? null;

@@ -12,8 +12,22 @@ export class GitCommandError extends Error {
   }
 }
 
+/** An unprivileged user git runs as: the agent's, for any repository the agent can write. */
+export interface GitUser {
+  uid: number;
+  gid: number;
+  /** HOME of that user (its global git config), never the worker's. */
+  home: string;
+}
+
 export interface GitRunOptions {
   cwd: string;
+  /**
+   * Run as this user, with an environment of git's basics only (no token, no secret of the worker's). Needed wherever
+   * the agent can write the repository: its config (filters, textconv, askPass, gpg.program...) runs programs in the
+   * name of whoever runs git there, and the -c overrides below cannot name every such key.
+   */
+  as?: GitUser;
   /** Extra environment for this one command (e.g. the token header from gitAuthEnv). */
   env?: Record<string, string>;
   timeoutMs?: number;
@@ -22,7 +36,7 @@ export interface GitRunOptions {
 /**
  * Config that outranks the repository's own (command-line scope). The worker runs git in checkouts the agent can
  * write, some of them with the token in the environment, so nothing the agent writes into a repository's config or
- * hooks folder may run a program in the worker's name: no hooks, no fsmonitor, no credential helper, no transport
+ * hooks folder may run a program in the worker's name: no hooks, no fsmonitor, no credential helper, no signing program, no transport
  * that runs a command (ext::, local paths with an upload-pack/receive-pack of the agent's choosing). safe.directory
  * (honoured only outside the repository) accepts this one checkout when it belongs to the agent's user.
  */
@@ -38,6 +52,7 @@ function workerGitConfig(cwd: string): string[] {
     'core.hooksPath=/dev/null',
     'core.fsmonitor=false',
     'credential.helper=',
+    'push.gpgSign=false',
     'protocol.allow=never',
     'protocol.https.allow=always',
     'protocol.http.allow=always',
@@ -46,15 +61,21 @@ function workerGitConfig(cwd: string): string[] {
 
 /** Runs git with an argument array; never through a shell, never prompting for credentials. */
 export async function git(args: string[], options: GitRunOptions): Promise<string> {
+  const user = options.as;
   const result = await execa('git', [...workerGitConfig(options.cwd), ...args], {
     cwd: options.cwd,
-    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+    env: { ...(user ? userEnv(user) : {}), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+    ...(user ? { uid: user.uid, gid: user.gid, extendEnv: false } : {}),
     reject: false,
     timeout: options.timeoutMs ?? 10 * 60_000,
     stripFinalNewline: true,
   });
   if (result.exitCode !== 0) throw new GitCommandError(args, result.exitCode, String(result.stderr ?? ''));
   return String(result.stdout ?? '');
+}
+
+function userEnv(user: GitUser): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: user.home, XDG_CONFIG_HOME: path.join(user.home, '.config') };
 }
 
 /** Like `git`, but answers null instead of throwing (for probes such as "does this ref exist"). */

@@ -90,7 +90,7 @@ export async function removeExpiredWorkOrder(deps: RetentionDeps, input: { agent
   const sandboxPath = deps.sandboxes.sandboxPathFor(id);
   const sandboxExists = existsSync(sandboxPath);
   if (sandboxExists) {
-    const inspection = await inspectSandbox(id, sandboxPath);
+    const inspection = await inspectSandbox(id, sandboxPath, deps.sandboxes.agentGit);
     if (inspection.kind === 'unreadable') return kept('sandbox_unreadable', { detail: inspection.detail });
     const { unpushed } = inspection;
     if (unpushed.commits > 0 || unpushed.uncommittedFiles > 0) {

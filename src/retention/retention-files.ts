@@ -2,27 +2,30 @@ import { type Dirent, existsSync } from 'node:fs';
 import { readdir, readFile, realpath, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { currentBranch } from '../git/git-evidence.js';
-import { git, GitCommandError, gitOrNull } from '../git/git-runner.js';
+import { git, GitCommandError, gitOrNull, type GitUser } from '../git/git-runner.js';
 import type { UnpushedWork } from './retention-types.js';
 
 /** What the sandbox holds that exists nowhere else, or why it could not be read. */
 export type SandboxInspection = { kind: 'checkout'; mirrorPath: string | null; unpushed: UnpushedWork } | { kind: 'unreadable'; detail: string };
 
-/** What deleting the sandbox would lose: commits no origin ref holds, and changes never committed. */
-export async function inspectSandbox(agentWorkOrderId: string, sandboxPath: string): Promise<SandboxInspection> {
+/**
+ * What deleting the sandbox would lose: commits no origin ref holds, and changes never committed. `as`: the agent's
+ * user, because the sandbox's git config is the agent's (SandboxManager.agentGit).
+ */
+export async function inspectSandbox(agentWorkOrderId: string, sandboxPath: string, as?: GitUser): Promise<SandboxInspection> {
   const cwd = sandboxPath;
   try {
     // Without this check, git would answer for a repository further up (e.g. an AWO_HOME inside a checkout).
-    const top = await gitOrNull(['rev-parse', '--show-toplevel'], { cwd });
+    const top = await gitOrNull(['rev-parse', '--show-toplevel'], { cwd, as });
     if (top === null || (await realpath(top)) !== (await realpath(sandboxPath))) {
       return { kind: 'unreadable', detail: 'the sandbox folder is not a git checkout of its own' };
     }
-    const gitDir = await git(['rev-parse', '--path-format=absolute', '--git-dir'], { cwd });
-    const commonDir = await git(['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd });
-    const hasCommit = (await gitOrNull(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd })) !== null;
-    const unpushedShas = hasCommit ? lines(await git(['rev-list', 'HEAD', '--not', '--remotes=origin'], { cwd })) : [];
-    const branch = await currentBranch(cwd);
-    const uncommitted = lines(await git(['status', '--porcelain'], { cwd }));
+    const gitDir = await git(['rev-parse', '--path-format=absolute', '--git-dir'], { cwd, as });
+    const commonDir = await git(['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd, as });
+    const hasCommit = (await gitOrNull(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd, as })) !== null;
+    const unpushedShas = hasCommit ? lines(await git(['rev-list', 'HEAD', '--not', '--remotes=origin'], { cwd, as })) : [];
+    const branch = await currentBranch(cwd, as);
+    const uncommitted = lines(await git(['status', '--porcelain'], { cwd, as }));
     return {
       kind: 'checkout',
       // A worktree's git dir lives inside its mirror; a clone's is its own.

@@ -1,24 +1,27 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { chmod, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { git, gitOrNull } from '../git/git-runner.js';
+import { git, gitOrNull, type GitUser } from '../git/git-runner.js';
 import type { Logger } from '../logger.js';
 import { implementedSandboxTypes } from '../models/work-order.js';
 import { detectRemoteDefaultBranch } from './default-branch.js';
 import { KeyedLock } from './keyed-lock.js';
 import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from './sandbox-types.js';
 import { makeFolder } from '../files/make-folder.js';
+import { shareMirrorWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
+import { withScratchRepository } from '../git/scratch-repository.js';
 
 export interface SandboxManagerOptions {
   repositoryDir: string;
   workOrderDir: string;
   logger: Logger;
   /**
-   * The agent's user when it is not the worker's: the sandbox (and for a worktree the mirror, where its commits,
-   * refs and index land) is handed to it, so the agent can work there without any other write access.
+   * The agent's user when it is not the worker's: the sandbox (and for a worktree the parts of the mirror its commits
+   * write) is handed to it, so the agent can work there without any other write access. Every git command in a
+   * sandbox then runs as this user too (see `agentGit`).
    */
-  agentOwner?: { uid: number; gid: number };
+  agentOwner?: GitUser;
 }
 
 const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
@@ -31,6 +34,14 @@ export class SandboxManager {
   private readonly mirrorLock = new KeyedLock();
 
   constructor(private readonly options: SandboxManagerOptions) {}
+
+  /**
+   * Who runs git in a sandbox: the agent can write its git dir, and git runs programs that repository config names
+   * (filters, textconv, askPass...) in the name of whoever runs git there. So never the worker when it is root.
+   */
+  get agentGit(): GitUser | undefined {
+    return this.options.agentOwner;
+  }
 
   sandboxPathFor(agentWorkOrderId: string): string {
     return path.join(this.options.workOrderDir, agentWorkOrderId, 'sandbox');
@@ -50,20 +61,25 @@ export class SandboxManager {
     return sandbox;
   }
 
-  /** Runs after every git command of the worker that wrote there: files it created are the worker's until then. */
-  private async handToAgent(...paths: string[]): Promise<void> {
+  /**
+   * Runs after every git command of the worker that wrote there: files it created are the worker's until then. Of a
+   * worktree's mirror only the parts a commit writes are handed over (see shareMirrorWithAgent).
+   */
+  private async handToAgent(sandboxPath: string, mirrorPath?: string): Promise<void> {
     const owner = this.options.agentOwner;
     if (!owner) return;
-    for (const target of paths) {
-      await execa('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', target]);
-      await allowTraversalBetween(this.options.repositoryDir, target);
-      await allowTraversalBetween(this.options.workOrderDir, target);
+    await execa('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath]);
+    await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
+    if (mirrorPath) {
+      await shareMirrorWithAgent(mirrorPath, owner, await worktreeAdminDirOf(sandboxPath));
+      await allowTraversalBetween(this.options.repositoryDir, mirrorPath);
     }
   }
 
   async remove(agentWorkOrderId: string, mirrorPath: string | null): Promise<void> {
     const sandboxPath = this.sandboxPathFor(agentWorkOrderId);
-    if (mirrorPath && existsSync(mirrorPath)) {
+    // The worker runs git in it as itself: only a mirror of its own, never a path read from a sandbox the agent wrote.
+    if (mirrorPath && this.isMirrorPath(mirrorPath) && existsSync(mirrorPath)) {
       await this.mirrorLock.run(mirrorPath, async () => {
         await gitOrNull(['worktree', 'remove', '--force', '--force', sandboxPath], { cwd: mirrorPath });
         await rm(sandboxPath, { recursive: true, force: true });
@@ -89,13 +105,13 @@ export class SandboxManager {
       const baseBranch = await detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv);
       const baseRef = `origin/${baseBranch}`;
       if (await this.isUsableCheckout(sandboxPath)) {
-        await this.handToAgent(mirrorPath, sandboxPath);
+        await this.handToAgent(sandboxPath, mirrorPath);
         return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true, mirrorAction };
       }
       await rm(sandboxPath, { recursive: true, force: true });
       await git(['worktree', 'prune'], { cwd: mirrorPath });
       await git(['worktree', 'add', '--detach', sandboxPath, `refs/remotes/${baseRef}`], { cwd: mirrorPath });
-      await this.handToAgent(mirrorPath, sandboxPath);
+      await this.handToAgent(sandboxPath, mirrorPath);
       this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch });
       return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false, mirrorAction };
     });
@@ -125,19 +141,50 @@ export class SandboxManager {
       await git(['clone', '--quiet', '--no-tags', request.cloneUrl, sandboxPath], { cwd: parent, env: authEnv });
       this.log(request, 'sandbox_clone_created', { sandbox_path: sandboxPath });
     }
-    const baseBranch = await detectRemoteDefaultBranch(sandboxPath, 'origin', authEnv);
+    // Asked of the forge from a repository of the worker's: the clone (from a retried setup) may hold the agent's config.
+    const baseBranch = await withScratchRepository([], (scratch) => detectRemoteDefaultBranch(scratch, request.cloneUrl, authEnv));
     return { sandboxPath, baseBranch, baseRef: `origin/${baseBranch}`, mirrorPath: null, reused: reusable, mirrorAction: null };
   }
 
   private async isUsableCheckout(sandboxPath: string): Promise<boolean> {
     if (!existsSync(sandboxPath)) return false;
-    const inside = await gitOrNull(['rev-parse', '--is-inside-work-tree'], { cwd: sandboxPath });
-    const top = await gitOrNull(['rev-parse', '--show-toplevel'], { cwd: sandboxPath });
+    const inside = await gitOrNull(['rev-parse', '--is-inside-work-tree'], { cwd: sandboxPath, as: this.agentGit });
+    const top = await gitOrNull(['rev-parse', '--show-toplevel'], { cwd: sandboxPath, as: this.agentGit });
     return inside === 'true' && top !== null && path.resolve(top) === path.resolve(sandboxPath);
+  }
+
+  /**
+   * The object folder of the sandbox's repository (a worktree's mirror or the clone's own), asked as the agent and
+   * accepted only inside the sandbox or the repositories folder: the agent may rewrite `.git` to point anywhere.
+   */
+  async objectStoreOf(sandboxPath: string): Promise<string> {
+    const commonDir = await git(['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: sandboxPath, as: this.agentGit });
+    const objects = realOrResolved(path.join(commonDir, 'objects'));
+    if (!isInside(realOrResolved(sandboxPath), objects) && !isInside(realOrResolved(this.options.repositoryDir), objects)) {
+      throw new Error(`the sandbox's git objects (${objects}) are outside the sandbox and the repositories folder`);
+    }
+    return objects;
+  }
+
+  private isMirrorPath(mirrorPath: string): boolean {
+    return isInside(realOrResolved(this.options.repositoryDir), realOrResolved(mirrorPath));
   }
 
   private log(request: SandboxRequest, event: string, fields: Record<string, unknown>): void {
     this.options.logger.info({ agent_work_order_id: request.agentWorkOrderId, event, ...fields }, event);
+  }
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+function realOrResolved(target: string): string {
+  try {
+    return realpathSync(target);
+  } catch {
+    return path.resolve(target);
   }
 }
 

@@ -39,7 +39,7 @@ export function createActivityDeps(
       repositoryDir: config.repositoryDir,
       workOrderDir: config.workOrderDir,
       logger,
-      agentOwner: agentIdentity.isolated ? { uid: agentIdentity.uid, gid: agentIdentity.gid } : undefined,
+      agentOwner: agentIdentity.isolated ? { uid: agentIdentity.uid, gid: agentIdentity.gid, home: agentIdentity.home } : undefined,
     }),
     artifacts: new WorkOrderArtifacts(config.workOrderDir),
     logs,

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** What a commit, a branch and a reflog entry in a linked worktree write to its mirror; the rest stays the worker's. */
+const agentParts = new Set(['refs', 'logs', 'objects', 'worktrees']);
+
+/** The 256 loose-object folders git writes into (objects/00 .. objects/ff). */
+export const looseObjectFolders: readonly string[] = Array.from({ length: 256 }, (_, index) => index.toString(16).padStart(2, '0'));
+
+/**
+ * The worker runs git as root in the mirror (fetch with the token, worktree add/remove), so the agent must not be able
+ * to change what that git reads as instructions: the config (filters, textconv, askPass... run programs), HEAD,
+ * packed-refs, info/ (attributes), hooks/ and objects/info/ (alternates). Those, and the mirror folder itself (so none
+ * of them can be replaced), belong to the worker and are not writable for others. The agent gets only what its git
+ * writes in a worktree: refs/, logs/, the loose-object and pack folders, and the worktree's own admin folder. Only the
+ * top of the mirror and the ref folders are walked, never the objects, so a large repository hands over as quickly as
+ * a small one.
+ */
+export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, worktreeAdminDir?: string): Promise<void> {
+  const worker = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  const objects = path.join(mirrorPath, 'objects');
+  const objectsInfo = path.join(objects, 'info');
+  await mkdir(objectsInfo, { recursive: true });
+  // The folders first: from then on nothing can be added to or swapped in them behind the walk below.
+  await claim(worker, [mirrorPath, objects, path.join(mirrorPath, 'worktrees')].filter((folder) => existsSync(folder)), false);
+  const workerParts: string[] = [];
+  for (const entry of await readdir(mirrorPath)) {
+    if (agentParts.has(entry)) continue;
+    const entryPath = path.join(mirrorPath, entry);
+    // git never makes links at the top of a bare repository: one there was planted (a mirror shared the old way).
+    if ((await lstat(entryPath)).isSymbolicLink()) await rm(entryPath);
+    else workerParts.push(entryPath);
+  }
+  await claim(worker, [...workerParts, objectsInfo], true);
+
+  const agentFolders = [...looseObjectFolders, 'pack'].map((folder) => path.join(objects, folder));
+  await Promise.all([...agentFolders, path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')].map((folder) => mkdir(folder, { recursive: true })));
+  await execa('chown', ['--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentFolders]);
+  const agentTrees = [path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')];
+  if (worktreeAdminDir && path.dirname(worktreeAdminDir) === path.join(mirrorPath, 'worktrees')) agentTrees.push(worktreeAdminDir);
+  await execa('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentTrees]);
+}
+
+/** The worktree's admin folder (mirror/worktrees/<id>) a freshly added worktree's `.git` file names. */
+export async function worktreeAdminDirOf(sandboxPath: string): Promise<string | undefined> {
+  const text = await readFile(path.join(sandboxPath, '.git'), 'utf8').catch(() => '');
+  const match = /^gitdir: (.+)$/m.exec(text);
+  return match ? path.resolve(sandboxPath, match[1].trim()) : undefined;
+}
+
+async function claim(worker: Owner, targets: string[], recursive: boolean): Promise<void> {
+  if (targets.length === 0) return;
+  const flag = recursive ? ['-R'] : [];
+  await execa('chown', [...flag, '--no-dereference', `${worker.uid}:${worker.gid}`, '--', ...targets]);
+  await execa('chmod', [...flag, 'go-w', '--', ...targets]);
+}
