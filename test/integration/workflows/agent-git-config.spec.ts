@@ -18,7 +18,6 @@ const branch = 'feat/config-trap';
  * appends its uid to the marker file: a 0 there means the worker ran the agent's program as root.
  */
 function trapScript(trapDir: string): string {
-  const mark = path.join(trapDir, 'mark');
   const passThrough = path.join(trapDir, 'mark-and-cat');
   const silent = path.join(trapDir, 'mark-and-true');
   const plant = (configFile: string) =>
