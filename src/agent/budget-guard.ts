@@ -12,6 +12,7 @@ export class BudgetGuard {
   private readonly startedAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private reason: string | null = null;
+  private lastUsage: AgentUsage | null = null;
 
   constructor(
     private readonly budget: { limits: BudgetLimits; spent: BudgetSpent } | undefined,
@@ -44,8 +45,6 @@ export class BudgetGuard {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
-
-  private lastUsage: AgentUsage | null = null;
 
   private check(usage: AgentUsage | null): void {
     if (usage) this.lastUsage = usage;
