@@ -105,7 +105,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
             budget.noteUsage(stepUsage);
           },
           onSpawn: (pid, agent) => {
-            progressed();
+            heartbeat.runStarted();
             agentPid = pid;
             writer.push(() => recordRunningAgent(pidFile, pid, sessionId));
             void injection?.stop();

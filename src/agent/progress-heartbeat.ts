@@ -3,10 +3,12 @@
  * process tree growing. Temporal only learns that a step is alive while its agent moves; an agent silent and idle for
  * the whole idle window gets no more heartbeats, so even if stopping it here failed, the heartbeat timeout would end
  * the attempt. While the agent moves, beats repeat every `intervalMs` (a cancellation is delivered with a beat's
- * answer) and carry the latest details.
+ * answer) and carry the latest details. Like the idle watchdog, the window opens at a run's first event: a CLI that
+ * is still starting (slowly, on a loaded host) is not silent.
  */
 export class ProgressHeartbeat {
   private lastProgressAt = Date.now();
+  private starting = true;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -15,14 +17,21 @@ export class ProgressHeartbeat {
   ) {}
 
   start(): void {
-    this.noteProgress();
+    this.runStarted();
     this.timer = setInterval(() => {
-      if (this.now() - this.lastProgressAt < this.options.idleTimeoutMs) this.beat();
+      if (this.starting || this.now() - this.lastProgressAt < this.options.idleTimeoutMs) this.beat();
     }, this.options.intervalMs);
   }
 
-  /** The agent printed an event or used CPU (or a run of it just started): it is alive, say so now. */
+  /** A run of the agent CLI was just spawned: alive, and not judged until its first event. */
+  runStarted(): void {
+    this.starting = true;
+    this.beat();
+  }
+
+  /** The agent printed an event or used CPU: it is alive, say so now. */
   noteProgress(): void {
+    this.starting = false;
     this.lastProgressAt = this.now();
     this.beat();
   }
