@@ -35,6 +35,14 @@ function holdStep(worker: FakeWorkOrderWorker, step: string, extra: (input: RunA
   return { release, started };
 }
 
+/** A work order asking for plan approval, once its plan waits. */
+async function planWaitingForApproval(worker: FakeWorkOrderWorker): Promise<WorkflowHandle> {
+  worker.use({});
+  const handle = await worker.startWorkOrder({ approval: 'plan', approvalTimeoutSeconds: 3600, approvalOnTimeout: 'fail' });
+  await waitFor(async () => (await handle.query<AgentWorkOrder>('workOrderState')).status === 'waiting_for_approval', 'the plan to wait for approval');
+  return handle;
+}
+
 export const historyScenarios: HistoryScenario[] = [
   {
     name: 'happy-path',
@@ -106,9 +114,7 @@ export const historyScenarios: HistoryScenario[] = [
   {
     name: 'plan-approval-edited',
     run: async (worker) => {
-      worker.use({});
-      const handle = await worker.startWorkOrder({ approval: 'plan', approvalTimeoutSeconds: 3600, approvalOnTimeout: 'fail' });
-      await waitFor(async () => (await handle.query<AgentWorkOrder>('workOrderState')).status === 'waiting_for_approval', 'the plan to wait for approval');
+      const handle = await planWaitingForApproval(worker);
       await handle.signal('prompt', { prompt_text: 'Also mention the okapi', prompt_id: 'prompt-waiting' });
       await handle.executeUpdate('approval', { args: [{ decision: 'edit', plan: '# Edited plan', comment: 'smaller' }] });
       return ended(handle);
@@ -117,9 +123,7 @@ export const historyScenarios: HistoryScenario[] = [
   {
     name: 'plan-approval-rejected',
     run: async (worker) => {
-      worker.use({});
-      const handle = await worker.startWorkOrder({ approval: 'plan', approvalTimeoutSeconds: 3600, approvalOnTimeout: 'fail' });
-      await waitFor(async () => (await handle.query<AgentWorkOrder>('workOrderState')).status === 'waiting_for_approval', 'the plan to wait for approval');
+      const handle = await planWaitingForApproval(worker);
       await handle.executeUpdate('approval', { args: [{ decision: 'reject', comment: 'wrong approach' }] });
       return ended(handle);
     },
