@@ -9,6 +9,7 @@ import { type AgentWorkOrder, endedStatuses, type GitProgress, type StepHistory,
 import { isOpenExecution } from '../../temporal/client/work-order-status.js';
 import { type ApprovalDecision, invalidApprovalDecisionErrorType, notWaitingForApprovalErrorType } from '../../src/models/plan-approval.js';
 import { approvalUpdate, promptSignal } from '../../workflows/messages.js';
+import { awoStatusKey } from '../../workflows/search-attributes.js';
 import { NotWaitingForApprovalError, RequestValidationError, WorkOrderEndedError } from '../core/api-errors.js';
 import { API_LOGGER, APP_CONFIG } from '../core/api-tokens.js';
 import type { CancelAcknowledgement, CreateWorkOrderResponse, PromptAcknowledgement } from './work-order.dto.js';
@@ -124,9 +125,12 @@ export class WorkOrdersService {
    */
   async decideApproval(agentWorkOrderId: string, decision: ApprovalDecision): Promise<AgentWorkOrder> {
     const execution = await this.reader.describe(agentWorkOrderId);
-    if (!isOpenExecution(execution)) {
-      const state = await this.reader.stateOf(execution);
-      throw new NotWaitingForApprovalError(`work order ${agentWorkOrderId} is not waiting for approval (status: ${state.status})`);
+    // The server's copy of the status the workflow last published answers most refusals without waking a worker; the
+    // update's validator still decides the races.
+    const publishedStatus = execution.typedSearchAttributes.get(awoStatusKey);
+    if (!isOpenExecution(execution) || (publishedStatus !== undefined && publishedStatus !== 'waiting_for_approval')) {
+      const status = isOpenExecution(execution) ? publishedStatus : (await this.reader.stateOf(execution)).status;
+      throw new NotWaitingForApprovalError(`work order ${agentWorkOrderId} is not waiting for approval (status: ${status})`);
     }
     try {
       const state = await this.gateway.update(agentWorkOrderId, approvalUpdate, decision);

@@ -106,6 +106,10 @@ describe('plan approval', () => {
     const again = await decide(id, { decision: 'approve' });
     expect(again.status).toBe(409);
     expect(again.body.detail).toMatch(/is not waiting for approval/);
+    // The workflow's own validator refuses too, for a client that skips the API (or a decision racing another).
+    await expect(harness.client.workflow.getHandle(id).executeUpdate('approval', { args: [{ decision: 'approve' }] })).rejects.toMatchObject({
+      cause: { type: 'NotWaitingForApproval', message: expect.stringMatching(/is not waiting for approval \(status: running\)/) },
+    });
 
     const done = await waitForStatus(id, 'completed');
     expect(done).toMatchObject({ approval_outcome: 'edited', plan_text: editedPlan });
