@@ -48,6 +48,13 @@ export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, wor
   await execa('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentTrees]);
 }
 
+/** False for a mirror the agent could write as a whole (one shared by an older version of the service). */
+export async function isWorkerOwned(mirrorPath: string): Promise<boolean> {
+  const uid = process.getuid?.() ?? 0;
+  const [folder, config] = await Promise.all([lstat(mirrorPath), lstat(path.join(mirrorPath, 'config'))]);
+  return folder.uid === uid && config.uid === uid && !config.isSymbolicLink();
+}
+
 /** The worktree's admin folder (mirror/worktrees/<id>) a freshly added worktree's `.git` file names. */
 export async function worktreeAdminDirOf(sandboxPath: string): Promise<string | undefined> {
   const text = await readFile(path.join(sandboxPath, '.git'), 'utf8').catch(() => '');

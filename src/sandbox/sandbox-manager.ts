@@ -9,7 +9,7 @@ import { detectRemoteDefaultBranch } from './default-branch.js';
 import { KeyedLock } from './keyed-lock.js';
 import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from './sandbox-types.js';
 import { makeFolder } from '../files/make-folder.js';
-import { shareMirrorWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
+import { isWorkerOwned, shareMirrorWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
 import { withScratchRepository } from '../git/scratch-repository.js';
 
 export interface SandboxManagerOptions {
@@ -123,14 +123,28 @@ export class SandboxManager {
       await makeFolder(mirrorPath);
       // A bare repository with remote-tracking refs only: worktree branches live in refs/heads and are never
       // overwritten or pruned by later fetches, which a `--mirror` clone would do.
-      await git(['init', '--bare', '--quiet'], { cwd: mirrorPath });
-      await git(['remote', 'add', 'origin', request.cloneUrl], { cwd: mirrorPath });
-      await git(['config', 'remote.origin.fetch', remoteTrackingRefspec], { cwd: mirrorPath });
+      await this.initMirrorConfig(request, mirrorPath);
       await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
       return 'cloned';
     }
+    const owner = this.options.agentOwner;
+    if (owner && !(await isWorkerOwned(mirrorPath))) {
+      // Shared whole with the agent by an older version: its config may hold the agent's programs. Take the mirror
+      // back and write its config afresh before the worker runs git there.
+      await shareMirrorWithAgent(mirrorPath, owner);
+      await rm(path.join(mirrorPath, 'config'), { force: true });
+      await rm(path.join(mirrorPath, 'objects', 'info', 'alternates'), { force: true });
+      await this.initMirrorConfig(request, mirrorPath);
+      this.log(request, 'sandbox_mirror_reclaimed', { mirror_path: mirrorPath });
+    }
     await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
     return 'fetched';
+  }
+
+  private async initMirrorConfig(request: SandboxRequest, mirrorPath: string): Promise<void> {
+    await git(['init', '--bare', '--quiet'], { cwd: mirrorPath });
+    await git(['remote', 'add', 'origin', request.cloneUrl], { cwd: mirrorPath });
+    await git(['config', 'remote.origin.fetch', remoteTrackingRefspec], { cwd: mirrorPath });
   }
 
   private async createClone(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { prepareAgentIdentity } from '../../../src/agent/agent-identity.js';
 import { git, type GitUser } from '../../../src/git/git-runner.js';
 import { createLogger } from '../../../src/logger.js';
-import { shareMirrorWithAgent, worktreeAdminDirOf } from '../../../src/sandbox/mirror-ownership.js';
+import { isWorkerOwned, shareMirrorWithAgent, worktreeAdminDirOf } from '../../../src/sandbox/mirror-ownership.js';
 import { SandboxManager } from '../../../src/sandbox/sandbox-manager.js';
 
 const runningAsRoot = process.getuid?.() === 0;
@@ -60,6 +60,14 @@ const identity = { GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_
       const { exitCode, stderr } = await write;
       expect({ file, refused: exitCode !== 0 && /Permission denied/.test(String(stderr)) }).toEqual({ file, refused: true });
     }
+  });
+
+  it('tells a mirror shared whole with the agent (by an older version) from one shared this way', async () => {
+    expect(await isWorkerOwned(mirrorPath)).toBe(true);
+    const old = path.join(home, 'old.git');
+    await git(['init', '--bare', '--quiet', old], { cwd: home });
+    await execa('chown', ['-R', `${agent.uid}:${agent.gid}`, old]);
+    expect(await isWorkerOwned(old)).toBe(false);
   });
 
   it('refuses a sandbox whose .git points at a git dir outside the sandbox and the repositories', async () => {
