@@ -48,8 +48,6 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       const stepLabel = `${String(input.stepIndex).padStart(2, '0')}-${input.step}${attempt > 1 ? `-attempt${attempt}` : ''}`;
       const pidFile = deps.artifacts.agentPidFile(input.agentWorkOrderId);
 
-      // A worker that died mid-step may have left its agent running in the sandbox; two agents must never share it.
-      await killStaleAgent(pidFile);
       if (!existsSync(input.sandboxPath)) {
         throw ApplicationFailure.nonRetryable(`the sandbox ${input.sandboxPath} no longer exists on this host`, 'SandboxMissingError');
       }
@@ -58,8 +56,16 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       const crashedSessionId = lastHeartbeat?.sessionId ?? null;
       const deliveredPromptIds = [...(lastHeartbeat?.deliveredPromptIds ?? [])];
       const resumeSessionId = crashedSessionId ?? input.resumeSessionId;
-      const prompt = crashedSessionId ? continuationPrompt : await buildPrompt(deps, input);
-      await deps.artifacts.savePrompt(input.agentWorkOrderId, stepLabel, prompt);
+      // At once, since the agent waits for all three: a worker that died mid-step may have left its agent running in
+      // the sandbox (two agents must never share it), the prompt, the settings.
+      const [, prompt, settings] = await Promise.all([
+        killStaleAgent(pidFile),
+        crashedSessionId ? continuationPrompt : buildPrompt(deps, input),
+        deps.agentSettings(),
+      ]);
+      const writer = new SerialWriter();
+      // The prompt file is for people: written while the agent starts, flushed before the step ends.
+      writer.push(async () => void (await deps.artifacts.savePrompt(input.agentWorkOrderId, stepLabel, prompt)));
       workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_step_started', {
         attempt,
         resume_session_id: resumeSessionId,
@@ -68,12 +74,10 @@ export function createRunAgentActivity(deps: ActivityDeps) {
 
       let sessionId: string | null = resumeSessionId;
       let agentPid: number | null = null;
-      const writer = new SerialWriter();
       const earlierSeconds = lastHeartbeat?.seconds ?? 0;
       // Usage of the runs that ended (an earlier attempt's, the run before an idle resume) and of the running one.
       let endedRunsUsage = lastHeartbeat?.usage ?? noUsage;
       let stepUsage = endedRunsUsage;
-      const settings = await deps.agentSettings();
       const idleTimeoutSeconds = settings.idleTimeoutSeconds;
       const startedAt = Date.now();
       const budget = new BudgetGuard(input.budget, earlierSeconds);
