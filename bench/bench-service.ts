@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { bashTurn, type ModelServer, type Rule, startModelServer, textTurn, writeTurn } from '../test/fixtures/model-server.js';
 import { startTestForge, type TestForge } from '../test/fixtures/test-forge.js';
@@ -11,10 +12,12 @@ import { freePorts, waitForHealth } from './bench-helpers.js';
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const claudeCliPath = path.join(projectRoot, 'node_modules', '.bin', 'claude');
 const token = 'ghp_benchforgetoken0123456789abcdef';
+const stopGraceMs = 15_000;
 
 /** The default five steps, each answered at once: a branch, a plan, a file, a commit; the service opens the PR. */
+// The branch name is new each time: work orders on one repository share its mirror, where earlier branches stay.
 export const benchStepRules: Rule[] = [
-  { match: /^# Create Branch/m, turns: [bashTurn('git checkout -q -b feat/bench'), textTurn('feat/bench')] },
+  { match: /^# Create Branch/m, turns: [bashTurn('git checkout -q -b "feat/bench-$(date +%s%N)"'), textTurn('feat/bench')] },
   { match: /^# Planning/m, turns: [writeTurn('PRPs/plan.md', '# Plan\n\n1. Add the file.\n'), textTurn('Plan written to PRPs/plan.md')] },
   { match: /^# Execute/m, turns: [writeTurn('bench.txt', 'hello\n'), textTurn('Wrote bench.txt')] },
   { match: /^# Commit/m, turns: [bashTurn('git add -A && git commit -q -m "feat: bench change"'), textTurn('feat: bench change')] },
@@ -28,8 +31,42 @@ export interface BenchService {
   process: ChildProcess;
   /** The environment the agent CLI needs to reach the scripted model, for running it without the service. */
   agentEnv: NodeJS.ProcessEnv;
+  /** The agent CLI as both the service and the floor run it: the real one, its start and exit recorded. */
+  agentCli: string;
+  /** Every agent process so far: when it started and exited (ms since the epoch) and the folder it ran in. */
+  agentRuns(): Promise<AgentRun[]>;
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
+}
+
+export interface AgentRun {
+  start: number;
+  end: number;
+  cwd: string;
+}
+
+/**
+ * A shell wrapper that records when the real CLI starts and exits: time inside the agent CLI is measured, not derived
+ * from what the service reports. The floor runs through the same wrapper, so its few milliseconds count on both sides.
+ */
+async function timedAgentCli(home: string): Promise<{ path: string; runs: () => Promise<AgentRun[]> }> {
+  const log = path.join(home, 'agent-runs.log');
+  const wrapper = path.join(home, 'claude-timed.sh');
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  await writeFile(wrapper, `#!/bin/sh\nstart=$(date +%s%3N)\n${quote(claudeCliPath)} "$@"\ncode=$?\necho "$start $(date +%s%3N) $PWD" >> ${quote(log)}\nexit $code\n`);
+  await chmod(wrapper, 0o755);
+  // The service runs the CLI as its agent user when it runs as root: that user appends here too.
+  await writeFile(log, '');
+  await chmod(log, 0o666);
+  const runs = async () =>
+    (await readFile(log, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [start, end, ...cwd] = line.split(' ');
+        return { start: Number(start), end: Number(end), cwd: cwd.join(' ') };
+      });
+  return { path: wrapper, runs };
 }
 
 /**
@@ -41,6 +78,7 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
   const model = await startModelServer({ rules });
   const forge = await startTestForge({ token });
   const [apiPort, temporalPort, uiPort] = await freePorts(3);
+  const agentCli = await timedAgentCli(home);
   const agentEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -64,14 +102,15 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
     GITHUB_TOKEN: token,
     GITHUB_API_URL: forge.apiUrl,
     GITHUB_SERVER_URL: forge.url,
-    CLAUDE_CLI_PATH: claudeCliPath,
+    CLAUDE_CLI_PATH: agentCli.path,
     LOG_LEVEL: 'warn',
     ...(process.env.TEMPORAL_CLI_PATH ? { TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH } : {}),
     ...(process.env.AWO_MAX_CONCURRENT ? { AWO_MAX_CONCURRENT: process.env.AWO_MAX_CONCURRENT } : {}),
     ...extraEnv,
   };
   const baseUrl = `http://127.0.0.1:${apiPort}`;
-  const service = spawn(process.execPath, [path.join(projectRoot, 'dist', 'entrypoints', 'start-all.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, with the dev server it starts: a service slow to stop is killed with it after a grace.
+  const service = spawn(process.execPath, [path.join(projectRoot, 'dist', 'entrypoints', 'start-all.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -84,8 +123,14 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
   }
   const stop = async () => {
     if (service.exitCode === null) {
+      const exited = new Promise((resolve) => service.once('exit', resolve));
       service.kill('SIGTERM');
-      await new Promise((resolve) => service.once('exit', resolve));
+      await Promise.race([exited, sleep(stopGraceMs)]);
+    }
+    try {
+      process.kill(-service.pid!, 'SIGKILL');
+    } catch {
+      // The whole group is gone already.
     }
     await model.close();
     await forge.close();
@@ -97,5 +142,5 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
     await stop();
     throw error;
   }
-  return { baseUrl, home, forge, model, process: service, agentEnv, env, stop };
+  return { baseUrl, home, forge, model, process: service, agentEnv, agentCli: agentCli.path, agentRuns: agentCli.runs, env, stop };
 }

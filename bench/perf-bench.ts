@@ -2,8 +2,9 @@
  * `npm run bench` (second part): where a work order's time goes, measured against a floor in the same run.
  *
  * - Timeline of one work order, per step set (create-branch/planning/commit, and the default five): POST -> first agent
- *   process, gap between agent steps, last agent exit -> `completed` visible in GET (agent start = step timestamp minus
- *   its duration, both recorded by the workflow right after the agent exits).
+ *   process, gap between agent steps, last agent exit -> `completed` visible in GET. Agent processes are timed by a
+ *   wrapper around the CLI (its start and exit), for the service and the floor alike.
+ * - Every work order runs on one repository whose mirror the warm-up run made (a warm mirror, the usual case).
  * - Floor: the same agent turns run directly with `claude -p` in a clone of the same repository, no service; every
  *   figure is printed with its ratio to the floor, so the numbers hold on a noisy machine.
  * - Six at once (AWO_MAX_CONCURRENT=6) against the floor's six at once; the service's own CPU time per work order
@@ -11,7 +12,8 @@
  *   agent's processes gone); memory of the service's node processes idle and with 20 open work orders, the Temporal
  *   dev server's separately.
  *
- * BENCH_PERF_COUNT (default 5) sequential work orders per step set; BENCH_CANCEL_COUNT (default 5).
+ * BENCH_PERF_COUNT (default 5) sequential work orders per step set; BENCH_CANCEL_COUNT (default 5); BENCH_PERF_PARTS
+ * (default timeline,six,cancel,memory) the parts to run.
  */
 import { execFile, spawn } from 'node:child_process';
 import { readFile, readdir, readlink, rm, mkdtemp } from 'node:fs/promises';
@@ -19,10 +21,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { AgentWorkOrder, StepRecord } from '../src/models/work-order.js';
+import type { AgentWorkOrder } from '../src/models/work-order.js';
+import type { TestForge } from '../test/fixtures/test-forge.js';
 import { bashTurn, type Rule, textTurn } from '../test/fixtures/model-server.js';
 import { median, percentile } from './bench-helpers.js';
-import { type BenchService, benchStepRules, claudeCliPath, projectRoot, startBenchService } from './bench-service.js';
+import { type AgentRun, type BenchService, benchStepRules, projectRoot, startBenchService } from './bench-service.js';
 
 const run = promisify(execFile);
 const prefix = '/api/agent-work-orders';
@@ -35,7 +38,11 @@ const sleepCommand = 'sleep 3717';
 const threeSteps = ['create-branch', 'planning', 'commit'];
 const fiveSteps = ['create-branch', 'planning', 'execute', 'commit', 'create-pr'];
 
+const parts = new Set((process.env.BENCH_PERF_PARTS ?? 'timeline,six,cancel,memory').split(','));
+
 const rules: Rule[] = [{ match: cancelMarker, turns: [bashTurn(sleepCommand), textTurn('slept')] }, ...benchStepRules];
+
+type Repository = Awaited<ReturnType<TestForge['createRepository']>>;
 
 interface Timeline {
   total: number;
@@ -50,19 +57,20 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'awo-bench-floor-'));
   try {
     console.log(`\n== perf bench (${os.cpus().length} CPUs, Node ${process.version}; ${count} per step set, limit ${concurrent}) ==`);
-    await serviceRun(bench, 'warm-up', threeSteps);
-    await floorRun(bench, scratch, 'warm-up', threeSteps);
+    const repository = await bench.forge.createRepository({ owner: 'bench', name: 'warm' });
+    await serviceRun(bench, repository, threeSteps);
+    await floorRun(bench, repository, scratch, 'warm-up', threeSteps);
     await sleep(2_000);
     const idle = await memory(bench.process.pid!);
 
-    for (const steps of [threeSteps, fiveSteps]) {
+    for (const steps of parts.has('timeline') ? [threeSteps, fiveSteps] : []) {
       const service: Timeline[] = [];
       const floor: Timeline[] = [];
       const cpuBefore = await serviceCpuSeconds(bench.process.pid!);
       for (let index = 0; index < count; index += 1) {
         // Interleaved, so both see the same machine.
-        service.push(await serviceRun(bench, `s${steps.length}-${index}`, steps));
-        floor.push(await floorRun(bench, scratch, `f${steps.length}-${index}`, steps));
+        service.push(await serviceRun(bench, repository, steps));
+        floor.push(await floorRun(bench, repository, scratch, `f${steps.length}-${index}`, steps));
         process.stderr.write('.');
       }
       const cpuPerWorkOrder = ((await serviceCpuSeconds(bench.process.pid!)) - cpuBefore) / count;
@@ -83,19 +91,24 @@ async function main(): Promise<void> {
       console.log(`service CPU time per work order (its own processes, not the agents'): ${cpuPerWorkOrder.toFixed(2)} s`);
     }
 
-    const serviceStart = performance.now();
-    await Promise.all(Array.from({ length: concurrent }, (_, index) => serviceRun(bench, `p-${index}`, fiveSteps)));
-    const serviceWall = (performance.now() - serviceStart) / 1000;
-    const floorStart = performance.now();
-    await Promise.all(Array.from({ length: concurrent }, (_, index) => floorRun(bench, scratch, `pf-${index}`, fiveSteps)));
-    const floorWall = (performance.now() - floorStart) / 1000;
-    console.log(`\nsix at once (five steps, limit ${concurrent}): service ${serviceWall.toFixed(2)} s, floor ${floorWall.toFixed(2)} s, ratio ${(serviceWall / floorWall).toFixed(2)}`);
+    if (parts.has('six')) {
+      const serviceStart = performance.now();
+      await Promise.all(Array.from({ length: concurrent }, () => serviceRun(bench, repository, fiveSteps)));
+      const serviceWall = (performance.now() - serviceStart) / 1000;
+      const floorStart = performance.now();
+      await Promise.all(Array.from({ length: concurrent }, (_, index) => floorRun(bench, repository, scratch, `pf-${index}`, fiveSteps)));
+      const floorWall = (performance.now() - floorStart) / 1000;
+      console.log(`\nsix at once (five steps, limit ${concurrent}): service ${serviceWall.toFixed(2)} s, floor ${floorWall.toFixed(2)} s, ratio ${(serviceWall / floorWall).toFixed(2)}`);
+    }
 
-    const cancels: number[] = [];
-    for (let index = 0; index < cancelCount; index += 1) cancels.push(await cancelOne(bench, `c-${index}`));
-    console.log(`cancel: POST /cancel -> cancelled visible and agent processes gone: median ${seconds(median(cancels))}, p95 ${seconds(percentile(cancels, 95))} (n=${cancelCount})`);
+    if (parts.has('cancel')) {
+      const cancels: number[] = [];
+      for (let index = 0; index < cancelCount; index += 1) cancels.push(await cancelOne(bench, repository));
+      console.log(`cancel: POST /cancel -> cancelled visible and agent processes gone: median ${seconds(median(cancels))}, p95 ${seconds(percentile(cancels, 95))} (n=${cancelCount})`);
+    }
 
-    const open = await Promise.all(Array.from({ length: 20 }, (_, index) => post(bench, `m-${index}`, cancelMarker, threeSteps)));
+    if (!parts.has('memory')) return;
+    const open = await Promise.all(Array.from({ length: 20 }, () => post(bench, repository, cancelMarker, threeSteps)));
     await waitUntil(async () => (await processesWith(sleepCommand)).length >= concurrent, 'the agents of the open work orders to start');
     const busy = await memory(bench.process.pid!);
     await Promise.all(open.map((id) => fetch(`${bench.baseUrl}${prefix}/${id}/cancel`, { method: 'POST' })));
@@ -107,8 +120,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function post(bench: BenchService, name: string, request: string, steps: string[]): Promise<string> {
-  const repository = await bench.forge.createRepository({ owner: 'bench', name });
+async function post(bench: BenchService, repository: Repository, request: string, steps: string[]): Promise<string> {
   const created = await fetch(`${bench.baseUrl}${prefix}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -118,9 +130,9 @@ async function post(bench: BenchService, name: string, request: string, steps: s
   return ((await created.json()) as { agent_work_order_id: string }).agent_work_order_id;
 }
 
-async function serviceRun(bench: BenchService, name: string, steps: string[]): Promise<Timeline> {
+async function serviceRun(bench: BenchService, repository: Repository, steps: string[]): Promise<Timeline> {
   const postedAt = Date.now();
-  const id = await post(bench, name, 'Add bench.txt', steps);
+  const id = await post(bench, repository, 'Add bench.txt', steps);
   for (;;) {
     const state = (await (await fetch(`${bench.baseUrl}${prefix}/${id}`)).json()) as AgentWorkOrder;
     if (state.status === 'completed') break;
@@ -128,33 +140,31 @@ async function serviceRun(bench: BenchService, name: string, steps: string[]): P
     await sleep(pollMs);
   }
   const visibleAt = Date.now();
-  const { steps: records } = (await (await fetch(`${bench.baseUrl}${prefix}/${id}/steps`)).json()) as { steps: StepRecord[] };
-  const agentSteps = records
-    .filter((step) => step.agent_name === 'claude-code')
-    .map((step) => ({ end: Date.parse(step.timestamp), start: Date.parse(step.timestamp) - step.duration_seconds * 1000 }));
-  return timeline(postedAt, visibleAt, agentSteps);
+  // The sandbox folder is named after the work order.
+  return timeline(postedAt, visibleAt, await agentRunsIn(bench, (cwd) => cwd.includes(`/${id}/`)));
+}
+
+async function agentRunsIn(bench: BenchService, inFolder: (cwd: string) => boolean): Promise<AgentRun[]> {
+  return (await bench.agentRuns()).filter((agentRun) => inFolder(agentRun.cwd)).sort((left, right) => left.start - right.start);
 }
 
 /** The same turns without the service: a clone of the same repository, then `claude -p` per step, then a push. */
-async function floorRun(bench: BenchService, scratch: string, name: string, steps: string[]): Promise<Timeline> {
-  const repository = await bench.forge.createRepository({ owner: 'floor', name });
+async function floorRun(bench: BenchService, repository: Repository, scratch: string, name: string, steps: string[]): Promise<Timeline> {
   const startedAt = Date.now();
   const dir = path.join(scratch, name);
   await run('git', ['clone', '-q', '--shared', repository.bareDir, dir]);
-  const agentSteps: Array<{ start: number; end: number }> = [];
   for (const step of steps.filter((candidate) => candidate !== 'create-pr')) {
     const prompt = await readFile(path.join(projectRoot, '.claude', 'commands', 'agent-work-orders', `${step}.md`), 'utf8');
-    const start = Date.now();
-    await claudePrint(bench.agentEnv, dir, prompt.replaceAll('$ARGUMENTS', 'Add bench.txt').replaceAll('$1', 'Add bench.txt'));
-    agentSteps.push({ start, end: Date.now() });
+    await claudePrint(bench, dir, prompt.replaceAll('$ARGUMENTS', 'Add bench.txt').replaceAll('$1', 'Add bench.txt'));
   }
   if (steps.includes('create-pr')) await run('git', ['-C', dir, 'push', '-q', 'origin', 'HEAD']);
-  return timeline(startedAt, Date.now(), agentSteps);
+  return timeline(startedAt, Date.now(), await agentRunsIn(bench, (cwd) => cwd === dir));
 }
 
-function claudePrint(env: NodeJS.ProcessEnv, cwd: string, prompt: string): Promise<void> {
+function claudePrint(bench: BenchService, cwd: string, prompt: string): Promise<void> {
+  const env = bench.agentEnv;
   return new Promise((resolve, reject) => {
-    const child = spawn(claudeCliPath, ['-p', '--output-format', 'json', '--dangerously-skip-permissions'], { cwd, env, stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(bench.agentCli, ['-p', '--output-format', 'json', '--dangerously-skip-permissions'], { cwd, env, stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdin.end(prompt);
@@ -175,8 +185,8 @@ function timeline(startedAt: number, visibleAt: number, agentSteps: Array<{ star
   };
 }
 
-async function cancelOne(bench: BenchService, name: string): Promise<number> {
-  const id = await post(bench, name, cancelMarker, threeSteps);
+async function cancelOne(bench: BenchService, repository: Repository): Promise<number> {
+  const id = await post(bench, repository, cancelMarker, threeSteps);
   await waitUntil(async () => (await processesIn(id)).length > 0 && (await processesWith(sleepCommand)).length > 0, `the agent of ${id} to run`);
   const cancelAt = performance.now();
   const cancelled = await fetch(`${bench.baseUrl}${prefix}/${id}/cancel`, { method: 'POST' });
