@@ -56,9 +56,7 @@ export class SandboxManager {
     const sandboxPath = this.sandboxPathFor(request.agentWorkOrderId);
     await makeFolder(path.dirname(sandboxPath));
     if (request.sandboxType === 'git_worktree') return this.createWorktree(request, sandboxPath, authEnv);
-    const sandbox = await this.createClone(request, sandboxPath, authEnv);
-    await this.handToAgent(sandboxPath);
-    return sandbox;
+    return this.createClone(request, sandboxPath, authEnv);
   }
 
   /**
@@ -74,6 +72,18 @@ export class SandboxManager {
       await shareMirrorWithAgent(mirrorPath, owner, await worktreeAdminDirOf(sandboxPath));
       await allowTraversalBetween(this.options.repositoryDir, mirrorPath);
     }
+  }
+
+  /**
+   * A clone whose objects are hard links to the mirror's: everything but those files becomes the agent's. The linked
+   * objects stay the worker's and read-only (git writes them 0444), so the agent reads them, adds its own objects in
+   * its own folders, and cannot change a byte the mirror or another sandbox shares.
+   */
+  private async handCloneToAgent(sandboxPath: string): Promise<void> {
+    const owner = this.options.agentOwner;
+    if (!owner) return;
+    await execa('find', [sandboxPath, '(', '-type', 'd', '-o', '-links', '1', ')', '-exec', 'chown', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', '{}', '+']);
+    await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
   }
 
   async remove(agentWorkOrderId: string, mirrorPath: string | null): Promise<void> {
@@ -101,8 +111,7 @@ export class SandboxManager {
   private async createWorktree(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
     const mirrorPath = this.mirrorPathFor(request);
     return this.mirrorLock.run(mirrorPath, async () => {
-      const mirrorAction = await this.syncMirror(request, mirrorPath, authEnv);
-      const baseBranch = await detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv);
+      const { mirrorAction, baseBranch } = await this.syncMirror(request, mirrorPath, authEnv);
       const baseRef = `origin/${baseBranch}`;
       if (await this.isUsableCheckout(sandboxPath)) {
         await this.handToAgent(sandboxPath, mirrorPath);
@@ -117,7 +126,12 @@ export class SandboxManager {
     });
   }
 
-  private async syncMirror(request: SandboxRequest, mirrorPath: string, authEnv: Record<string, string>): Promise<'cloned' | 'fetched'> {
+  /** The mirror brought up to date, and the remote's default branch (asked while the fetch runs: one round trip less). */
+  private async syncMirror(
+    request: SandboxRequest,
+    mirrorPath: string,
+    authEnv: Record<string, string>,
+  ): Promise<{ mirrorAction: 'cloned' | 'fetched'; baseBranch: string }> {
     if (!existsSync(path.join(mirrorPath, 'HEAD'))) {
       await rm(mirrorPath, { recursive: true, force: true });
       await makeFolder(mirrorPath);
@@ -125,7 +139,7 @@ export class SandboxManager {
       // overwritten or pruned by later fetches, which a `--mirror` clone would do.
       await this.initMirrorConfig(request, mirrorPath);
       await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
-      return 'cloned';
+      return { mirrorAction: 'cloned', baseBranch: await detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv) };
     }
     const owner = this.options.agentOwner;
     if (owner && !(await isWorkerOwned(mirrorPath))) {
@@ -137,8 +151,11 @@ export class SandboxManager {
       await this.initMirrorConfig(request, mirrorPath);
       this.log(request, 'sandbox_mirror_reclaimed', { mirror_path: mirrorPath });
     }
-    await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
-    return 'fetched';
+    const [, baseBranch] = await Promise.all([
+      git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv }),
+      detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv),
+    ]);
+    return { mirrorAction: 'fetched', baseBranch };
   }
 
   private async initMirrorConfig(request: SandboxRequest, mirrorPath: string): Promise<void> {
@@ -148,16 +165,41 @@ export class SandboxManager {
   }
 
   private async createClone(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
-    const parent = path.dirname(sandboxPath);
-    const reusable = await this.isUsableCheckout(sandboxPath);
-    if (!reusable) {
-      await rm(sandboxPath, { recursive: true, force: true });
-      await git(['clone', '--quiet', '--no-tags', request.cloneUrl, sandboxPath], { cwd: parent, env: authEnv });
-      this.log(request, 'sandbox_clone_created', { sandbox_path: sandboxPath });
+    if (await this.isUsableCheckout(sandboxPath)) {
+      // Asked of the forge from a repository of the worker's: the clone (from a retried setup) may hold the agent's config.
+      const baseBranch = await withScratchRepository([], (scratch) => detectRemoteDefaultBranch(scratch, request.cloneUrl, authEnv));
+      await this.handCloneToAgent(sandboxPath);
+      return { sandboxPath, baseBranch, baseRef: `origin/${baseBranch}`, mirrorPath: null, reused: true, mirrorAction: null };
     }
-    // Asked of the forge from a repository of the worker's: the clone (from a retried setup) may hold the agent's config.
-    const baseBranch = await withScratchRepository([], (scratch) => detectRemoteDefaultBranch(scratch, request.cloneUrl, authEnv));
-    return { sandboxPath, baseBranch, baseRef: `origin/${baseBranch}`, mirrorPath: null, reused: reusable, mirrorAction: null };
+    await rm(sandboxPath, { recursive: true, force: true });
+    const mirrorPath = this.mirrorPathFor(request);
+    const baseBranch = await this.mirrorLock.run(mirrorPath, async () => {
+      const synced = await this.syncMirror(request, mirrorPath, authEnv);
+      await this.cloneFromMirror(request, mirrorPath, sandboxPath, synced.baseBranch);
+      return synced.baseBranch;
+    });
+    await this.handCloneToAgent(sandboxPath);
+    this.log(request, 'sandbox_clone_created', { sandbox_path: sandboxPath, base_branch: baseBranch });
+    return { sandboxPath, baseBranch, baseRef: `origin/${baseBranch}`, mirrorPath: null, reused: false, mirrorAction: null };
+  }
+
+  /**
+   * What `git clone --no-tags <url>` leaves, without the transfer: the mirror's objects hard-linked (copied when the
+   * folders are on different file systems), its remote-tracking refs (the remote's branches as just fetched, none of the
+   * worktree branches it keeps), origin pointing at the repository, and the default branch checked out tracking it.
+   * Not a clone of the mirror itself, which would turn the mirror's own branches into this sandbox's remote branches.
+   */
+  private async cloneFromMirror(request: SandboxRequest, mirrorPath: string, sandboxPath: string, baseBranch: string): Promise<void> {
+    await git(['init', '--quiet', `--initial-branch=${baseBranch}`, sandboxPath], { cwd: path.dirname(sandboxPath) });
+    const objects = path.join(sandboxPath, '.git', 'objects');
+    const linked = await execa('cp', ['-R', '--link', '--', `${path.join(mirrorPath, 'objects')}/.`, `${objects}/`], { reject: false });
+    if (linked.exitCode !== 0) await execa('cp', ['-R', '--', `${path.join(mirrorPath, 'objects')}/.`, `${objects}/`]);
+    const refs = await git(['for-each-ref', '--format=create %(refname) %(objectname)', 'refs/remotes/origin/'], { cwd: mirrorPath });
+    await execa('git', ['update-ref', '--stdin'], { cwd: sandboxPath, input: `${refs}\n` });
+    await git(['remote', 'add', 'origin', request.cloneUrl], { cwd: sandboxPath });
+    await git(['config', 'remote.origin.tagOpt', '--no-tags'], { cwd: sandboxPath });
+    await git(['symbolic-ref', 'refs/remotes/origin/HEAD', `refs/remotes/origin/${baseBranch}`], { cwd: sandboxPath });
+    await git(['checkout', '--quiet', '-B', baseBranch, '--track', `origin/${baseBranch}`], { cwd: sandboxPath });
   }
 
   private async isUsableCheckout(sandboxPath: string): Promise<boolean> {
