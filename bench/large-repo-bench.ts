@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:large-repo` (not part of `npm run bench`: generating and cloning takes minutes on two cores): sandbox
+ * setup on a large repository. Generates one locally with `git fast-import` (BENCH_LARGE_COMMITS commits, default
+ * 10,000, of random text adding up to BENCH_LARGE_MB, default 140 MB before compression), serves it from the test
+ * forge over smart HTTP, and prints a cold `git clone` of it against the sandbox manager's setup, per sandbox type:
+ * the first one (the mirror is cloned) and warm ones (the mirror is only fetched). Targets: warm <= 5 % of the cold clone
+ * and <= 1 s. As root, the sandboxes are handed to the agent user like the worker does. Printed, never asserted.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { git } from '../src/git/git-runner.js';
+import { createLogger } from '../src/logger.js';
+import { prepareAgentIdentity } from '../src/agent/agent-identity.js';
+import type { SandboxType } from '../src/models/work-order.js';
+import { SandboxManager } from '../src/sandbox/sandbox-manager.js';
+import { startTestForge } from '../test/fixtures/test-forge.js';
+import { median } from './bench-helpers.js';
+
+const commits = Number(process.env.BENCH_LARGE_COMMITS ?? 10_000);
+const megabytes = Number(process.env.BENCH_LARGE_MB ?? 140);
+const warmRuns = Number(process.env.BENCH_LARGE_WARM ?? 3);
+const fileCount = 1_000;
+
+async function main(): Promise<void> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'awo-large-repo-'));
+  // As root the agent user must be able to enter the home below it, as with a real AWO_HOME.
+  await chmod(scratch, 0o711);
+  const forge = await startTestForge({ token: 'ghp_benchlargerepo0123456789abcdef' });
+  try {
+    const repository = await forge.createRepository({ owner: 'bench', name: 'large', files: {} });
+    const generatedAt = performance.now();
+    await generateRepository(repository.bareDir);
+    const sizePack = /size-pack: (.+)/.exec(await git(['count-objects', '-vH'], { cwd: repository.bareDir }))?.[1];
+    console.log(`\nlarge repository: ${commits} commits, ${fileCount} files, pack ${sizePack} (generated in ${seconds(performance.now() - generatedAt)})`);
+
+    const coldAt = performance.now();
+    await git(['clone', '--quiet', '--no-tags', repository.cloneUrl, path.join(scratch, 'cold-clone')], { cwd: scratch });
+    const cold = performance.now() - coldAt;
+    console.log(`cold git clone over HTTP: ${seconds(cold)}`);
+    // The part of any setup that no mirror saves: writing the tip's files.
+    await mkdir(path.join(scratch, 'checkout-only'));
+    const checkoutAt = performance.now();
+    await git(['--work-tree', path.join(scratch, 'checkout-only'), 'checkout', '--force', 'HEAD', '--', '.'], { cwd: path.join(scratch, 'cold-clone') });
+    console.log(`of which checking out the tip's ${fileCount} files (${megabytesOfTip(commits, megabytes)} MB) alone: ${seconds(performance.now() - checkoutAt)}`);
+
+    const home = path.join(scratch, 'home');
+    const repositoryDir = path.join(home, 'repositories');
+    const workOrderDir = path.join(home, 'work-orders');
+    const logger = createLogger('silent');
+    const identity = await prepareAgentIdentity({ AWO_HOME: home, repositoryDir, workOrderDir }, logger);
+    const agentOwner = identity.isolated ? { uid: identity.uid, gid: identity.gid, home: identity.home } : undefined;
+    console.log(identity.isolated ? `sandboxes handed to the agent user ${identity.user}, as the worker does as root` : `sandboxes stay the worker's (${identity.reason})`);
+    const sandboxes = new SandboxManager({ repositoryDir, workOrderDir, logger, agentOwner });
+    const url = new URL(repository.cloneUrl);
+    let next = 0;
+    const setUp = async (sandboxType: SandboxType) => {
+      const agentWorkOrderId = `wo-${(next++).toString(16).padStart(8, '0')}`;
+      const startedAt = performance.now();
+      await sandboxes.create({ agentWorkOrderId, sandboxType, cloneUrl: repository.cloneUrl, owner: 'bench', name: 'large', host: url.host }, {});
+      return performance.now() - startedAt;
+    };
+    for (const sandboxType of ['git_worktree', 'git_branch'] as const) {
+      const first = await setUp(sandboxType);
+      const warm: number[] = [];
+      for (let run = 0; run < warmRuns; run += 1) warm.push(await setUp(sandboxType));
+      const warmMedian = median(warm);
+      console.log(
+        `${sandboxType.padEnd(12)} first sandbox ${seconds(first)}, warm sandbox median ${seconds(warmMedian)} (n=${warmRuns}) = ` +
+          `${((warmMedian / cold) * 100).toFixed(1)} % of the cold clone (targets: <= 5 %, <= 1 s)`,
+      );
+    }
+  } finally {
+    await forge.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One branch, `commits` commits each rewriting one of `fileCount` files with fresh random text: the history carries
+ * `megabytes` of content that neither deltas nor zlib shrink much, and the checkout stays small like a real project's.
+ */
+async function generateRepository(bareDir: string): Promise<void> {
+  const importer = spawn('git', ['fast-import', '--quiet', '--force'], { cwd: bareDir, stdio: ['pipe', 'inherit', 'inherit'] });
+  const bytesPerCommit = Math.floor((megabytes * 2 ** 20) / commits / 4) * 3;
+  const write = async (chunk: string | Buffer) => {
+    if (!importer.stdin.write(chunk)) await once(importer.stdin, 'drain');
+  };
+  const epoch = 1_700_000_000;
+  for (let index = 0; index < commits; index += 1) {
+    const content = Buffer.from(`${randomBytes(bytesPerCommit).toString('base64').replace(/(.{76})/g, '$1\n')}\n`);
+    const message = `Change ${index + 1}\n`;
+    await write(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${epoch + index * 60} +0000\ndata ${Buffer.byteLength(message)}\n${message}`);
+    const file = `src/module-${index % 50}/file-${index % fileCount}.txt`;
+    await write(`M 100644 inline ${file}\ndata ${content.length}\n`);
+    await write(content);
+    await write('\n');
+  }
+  importer.stdin.end();
+  const [code] = (await once(importer, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`git fast-import exited with ${code}`);
+  await git(['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: bareDir });
+}
+
+function megabytesOfTip(commitCount: number, historyMegabytes: number): string {
+  return ((historyMegabytes * Math.min(commitCount, fileCount)) / commitCount).toFixed(1);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+main().catch((error: unknown) => {
+  console.error(`large repository bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
