@@ -1,4 +1,5 @@
-import { open, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { maxPlanLength } from '../models/plan-approval.js';
 
@@ -18,28 +19,33 @@ export function planPathCandidates(agentWorkOrderId: string, planOutput: string 
 }
 
 /**
- * The absolute path of `relativePath` in the sandbox if it is a regular file that really lies inside it (a symlink the
- * agent made pointing elsewhere is refused), else null.
+ * The plan file opened for reading or for rewriting, if what was opened is a regular file inside the sandbox. The check
+ * is made on the open file itself (its /proc link), not on the path before opening: the worker does this as root, and
+ * a process the agent left behind could swap a folder for a symlink between a path check and the open. Non-blocking, so
+ * a FIFO in the plan's place cannot hang the activity. Null for anything else, which the caller treats as no file.
  */
-export async function planFileInSandbox(sandboxPath: string, relativePath: string): Promise<string | null> {
+export async function openPlanFile(sandboxPath: string, relativePath: string, mode: 'read' | 'rewrite'): Promise<FileHandle | null> {
+  let root: string;
+  let handle: FileHandle;
   try {
-    const root = await realpath(sandboxPath);
-    const resolved = await realpath(path.join(root, relativePath));
-    if (!resolved.startsWith(`${root}${path.sep}`)) return null;
-    return resolved;
+    root = await realpath(sandboxPath);
+    handle = await open(path.join(root, relativePath), (mode === 'read' ? constants.O_RDONLY : constants.O_WRONLY) | constants.O_NONBLOCK);
   } catch {
     return null;
   }
+  try {
+    const opened = await readlink(`/proc/self/fd/${handle.fd}`);
+    if (opened.startsWith(`${root}${path.sep}`) && (await handle.stat()).isFile()) return handle;
+  } catch {
+    // Whatever cannot be checked is not read or written.
+  }
+  await handle.close();
+  return null;
 }
 
 /** The start of the file, at most a plan's length: a huge file written by mistake must not flood the history. */
-export async function readPlanText(file: string): Promise<string> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(maxPlanLength * 4);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').slice(0, maxPlanLength);
-  } finally {
-    await handle.close();
-  }
+export async function readPlanText(handle: FileHandle): Promise<string> {
+  const buffer = Buffer.alloc(maxPlanLength * 4);
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+  return buffer.subarray(0, bytesRead).toString('utf8').slice(0, maxPlanLength);
 }
