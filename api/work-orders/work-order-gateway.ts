@@ -28,8 +28,12 @@ export type ExecutionSummary = Pick<
 /** What a closed work order left as its result or failure details (EndedWorkOrder); older histories lack the steps. */
 export type FinalRecord = AgentWorkOrder & { steps?: StepRecord[]; latest_commit_message?: string | null };
 
-/** A query goes to a worker; when none answers in this time, callers fall back to what the server itself knows. */
-const queryDeadlineMs = 5_000;
+/**
+ * A query goes to a worker; when none answers in this time, callers fall back to what the server itself knows (the
+ * memo the workflow publishes with every state change). A GET may ask twice (the work order, then the admission
+ * line), so a busy worker costs a reader at most twice this: 5 s each made a GET take 10 s under the contract run.
+ */
+const queryDeadlineMs = 2_500;
 
 /**
  * Which executions a status filter means: the search attribute the workflow keeps, corrected by the server's own
