@@ -11,6 +11,7 @@ import { findOrInstallTemporalCli } from '../../../temporal/server/temporal-cli.
 import { workOrderSearchAttributeKeys } from '../../../workflows/search-attributes.js';
 import { connectionOptions, type TemporalClientHandle } from '../../../temporal/client/connection.js';
 import { connectTestClient, TEST_NAMESPACE } from '../../utils/temporal-env.js';
+import { freePort } from '../../e2e/service-process.js';
 
 const logger = createLogger('silent');
 
@@ -23,13 +24,6 @@ async function occupiedPort(): Promise<net.Server> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
   return server;
-}
-
-async function freePort(): Promise<number> {
-  const server = await occupiedPort();
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('Temporal dev server of the test run', () => {
