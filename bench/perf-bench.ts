@@ -3,7 +3,9 @@
  *
  * - Timeline of one work order, per step set (create-branch/planning/commit, and the default five): POST -> first agent
  *   process, gap between agent steps, last agent exit -> `completed` visible in GET. Agent processes are timed by a
- *   wrapper around the CLI (its start and exit), for the service and the floor alike.
+ *   wrapper around the CLI (its start and exit), for the service and the floor alike. Below it, where the service's
+ *   time goes: every mark of the work order's history (workflow tasks, activities scheduled / picked up / completed)
+ *   with the agent spawns and exits, as the median time from one mark to the next.
  * - Every work order runs on one repository whose mirror the warm-up run made (a warm mirror, the usual case).
  * - Floor: the same agent turns run directly with `claude -p` in a clone of the same repository, no service; every
  *   figure is printed with its ratio to the floor, so the numbers hold on a noisy machine.
@@ -21,11 +23,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import type { AgentWorkOrder } from '../src/models/work-order.js';
 import type { TestForge } from '../test/fixtures/test-forge.js';
 import { bashTurn, type Rule, textTurn } from '../test/fixtures/model-server.js';
 import { median, percentile } from './bench-helpers.js';
 import { type AgentRun, type BenchService, benchStepRules, projectRoot, startBenchService } from './bench-service.js';
+import { type Mark, printPhaseTable, workOrderMarks } from './work-order-phases.js';
 
 const run = promisify(execFile);
 const prefix = '/api/agent-work-orders';
@@ -45,6 +49,8 @@ const rules: Rule[] = [{ match: cancelMarker, turns: [bashTurn(sleepCommand), te
 type Repository = Awaited<ReturnType<TestForge['createRepository']>>;
 
 interface Timeline {
+  /** Every moment of the work order, from its history and the agent wrapper (service runs only). */
+  marks?: Mark[];
   total: number;
   agent: number;
   toFirstAgent: number;
@@ -54,6 +60,7 @@ interface Timeline {
 
 async function main(): Promise<void> {
   const bench = await startBenchService(rules, { AWO_MAX_CONCURRENT: String(concurrent) });
+  const temporal = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${bench.env.AWO_TEMPORAL_PORT}` }) });
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'awo-bench-floor-'));
   try {
     console.log(`\n== perf bench (${os.cpus().length} CPUs, Node ${process.version}; ${count} per step set, limit ${concurrent}) ==`);
@@ -69,14 +76,14 @@ async function main(): Promise<void> {
       const cpuBefore = await serviceCpuSeconds(bench.process.pid!);
       for (let index = 0; index < count; index += 1) {
         // Interleaved, so both see the same machine.
-        service.push(await serviceRun(bench, repository, steps));
+        service.push(await serviceRun(bench, repository, steps, temporal));
         floor.push(await floorRun(bench, repository, scratch, `f${steps.length}-${index}`, steps));
         process.stderr.write('.');
       }
       const cpuPerWorkOrder = ((await serviceCpuSeconds(bench.process.pid!)) - cpuBefore) / count;
       process.stderr.write('\n');
       console.log(`\n${steps.join(' / ')} (median of ${count}; ratio = service / floor)`);
-      const pick = (timelines: Timeline[], key: keyof Omit<Timeline, 'gaps'>) => median(timelines.map((timeline) => timeline[key]));
+      const pick = (timelines: Timeline[], key: keyof Omit<Timeline, 'gaps' | 'marks'>) => median(timelines.map((timeline) => timeline[key]));
       const serviceOverhead = service.map((timeline) => timeline.total - timeline.agent);
       const floorOverhead = floor.map((timeline) => timeline.total - timeline.agent);
       rows([
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
         ['last agent exit -> completed visible', pick(service, 'lastExitToVisible'), pick(floor, 'lastExitToVisible')],
       ]);
       console.log(`service CPU time per work order (its own processes, not the agents'): ${cpuPerWorkOrder.toFixed(2)} s`);
+      printPhaseTable(`where the service's time goes, ${steps.join(' / ')}`, service.map((timeline) => timeline.marks ?? []));
     }
 
     if (parts.has('six')) {
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
     console.log(`memory RSS, service node processes: idle ${mib(idle.service)}, 20 open work orders (${concurrent} agents running) ${mib(busy.service)}`);
     console.log(`memory RSS, Temporal dev server: idle ${mib(idle.temporal)}, 20 open ${mib(busy.temporal)}`);
   } finally {
+    await temporal.connection.close();
     await bench.stop();
     await rm(scratch, { recursive: true, force: true });
   }
@@ -130,7 +139,7 @@ async function post(bench: BenchService, repository: Repository, request: string
   return ((await created.json()) as { agent_work_order_id: string }).agent_work_order_id;
 }
 
-async function serviceRun(bench: BenchService, repository: Repository, steps: string[]): Promise<Timeline> {
+async function serviceRun(bench: BenchService, repository: Repository, steps: string[], temporal?: Client): Promise<Timeline> {
   const postedAt = Date.now();
   const id = await post(bench, repository, 'Add bench.txt', steps);
   for (;;) {
@@ -141,7 +150,9 @@ async function serviceRun(bench: BenchService, repository: Repository, steps: st
   }
   const visibleAt = Date.now();
   // The sandbox folder is named after the work order.
-  return timeline(postedAt, visibleAt, await agentRunsIn(bench, (cwd) => cwd.includes(`/${id}/`)));
+  const agents = await agentRunsIn(bench, (cwd) => cwd.includes(`/${id}/`));
+  const marks = temporal ? await workOrderMarks(temporal, id, { postedAt, visibleAt, agents }) : undefined;
+  return { ...timeline(postedAt, visibleAt, agents), ...(marks ? { marks } : {}) };
 }
 
 async function agentRunsIn(bench: BenchService, inFolder: (cwd: string) => boolean): Promise<AgentRun[]> {
