@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { RunAgentInput } from '../../activities/activity-types.js';
-import type { AgentWorkOrder } from '../../src/models/work-order.js';
+import type { RunAgentInput, RunAgentResult } from '../../activities/activity-types.js';
+import type { AgentWorkOrder, WorkOrderInput, WorkOrderStep } from '../../src/models/work-order.js';
 import { agentSuccess, type FakeWorkOrderWorker, heartbeatUntil } from '../utils/fake-work-order-worker.js';
 import { gate } from '../utils/scripted-steps.js';
 import { waitFor } from '../utils/work-order-harness.js';
@@ -33,6 +33,38 @@ function holdStep(worker: FakeWorkOrderWorker, step: string, extra: (input: RunA
     },
   });
   return { release, started };
+}
+
+/**
+ * Cancels a work order while agent step `step` runs, and lets that step return `extra` (a success by default) only
+ * after the workflow has asked Temporal to cancel it: the cancel never reaches the agent, as when it finishes between
+ * two heartbeats or after its last one. Resolves with the work order's handle once it has ended.
+ */
+export async function cancelReachingFinishedAgent(
+  worker: FakeWorkOrderWorker,
+  step: string,
+  options: Partial<WorkOrderInput> & { selectedCommands?: WorkOrderStep[] },
+  extra: Partial<RunAgentResult> = {},
+): Promise<WorkflowHandle> {
+  const release = gate();
+  const started = gate();
+  worker.use({
+    runAgent: async (input) => {
+      if (input.step === step) {
+        started.open();
+        // No heartbeat: the activity never hears of the cancellation.
+        await release.promise;
+        return worker.agentResult(input, extra);
+      }
+      return worker.agentResult(input);
+    },
+  });
+  const handle = await worker.startWorkOrder(options);
+  await started.promise;
+  await handle.cancel();
+  await waitFor(async () => (await handle.fetchHistory()).events?.some((event) => event.activityTaskCancelRequestedEventAttributes) ?? false, 'the workflow to ask for its agent activity to be cancelled');
+  release.open();
+  return ended(handle);
 }
 
 /** A work order asking for plan approval, once its plan waits. */
@@ -110,6 +142,10 @@ export const historyScenarios: HistoryScenario[] = [
       await handle.cancel();
       return ended(handle);
     },
+  },
+  {
+    name: 'cancel-reaching-finished-agent',
+    run: (worker) => cancelReachingFinishedAgent(worker, 'planning', { selectedCommands: ['create-branch', 'planning'] }),
   },
   {
     name: 'plan-approval-edited',

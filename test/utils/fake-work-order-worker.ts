@@ -147,7 +147,7 @@ export class FakeWorkOrderWorker {
       }),
       loadIssue: async (input) => `Issue #${input.issueNumber}: make it so`,
       // Like the real activities: the git observation rides with the result when the workflow asks for it.
-      runAgent: async (input) => agentSuccess(input, input.observe ? { observation: this.observe(input.step, input.observe.pullRequestUrl) } : {}),
+      runAgent: async (input) => this.agentResult(input),
       deliverPrompt: async () => undefined,
       detectBranch: async () => ({ branchName: 'feat/fake' }),
       trackPhase: async (input) => this.observe(input.step, input.pullRequestUrl),
@@ -168,6 +168,11 @@ export class FakeWorkOrderWorker {
       };
     }
     return recorded as unknown as WorkOrderActivities;
+  }
+
+  /** A successful agent step as the real activity returns it: with the git observation when the workflow asks for it. */
+  agentResult(input: RunAgentInput, extra: Partial<RunAgentResult> = {}): RunAgentResult {
+    return agentSuccess(input, { ...(input.observe ? { observation: this.observe(input.step, input.observe.pullRequestUrl) } : {}), ...extra });
   }
 
   /** Git as the fake agents leave it: a branch, and one more commit after every step but create-branch and the PR. */
