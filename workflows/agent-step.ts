@@ -1,5 +1,6 @@
 import type { RunAgentResult } from '../activities/activity-types.js';
 import { promptStepName, type StepName } from '../src/models/work-order.js';
+import { endIfCancelRequested } from './cancel-reach.js';
 import { observeGit } from './git-observation.js';
 import { BudgetExceeded, budgetForStep, totalsAfter } from './work-order-budget.js';
 import { WorkOrderFailed } from './work-order-failure.js';
@@ -47,6 +48,9 @@ export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promp
   recordAgentStep(run, step, result, promptText);
   record.update({ agent_session_id: result.sessionId ?? record.state.agent_session_id, pending_prompts: prompts.queued, ...totalsAfter(record.state, result) });
   await observeGit(run, step, run.lean ? result.observation : null);
+  // Before the step's outcome decides anything: an agent stopped by the cancel reports a failure, one that finished
+  // before it heard of the cancel a success; either way the work order was cancelled.
+  await endIfCancelRequested();
   if (result.budgetExceeded) {
     record.keepSandbox = true;
     throw new BudgetExceeded(result.budgetExceeded);

@@ -2,6 +2,7 @@ import { isCancellation } from '@temporalio/workflow';
 import type { SetupSandboxResult } from '../activities/activity-types.js';
 import { isAgentStep, type WorkOrderInput, type WorkOrderStep } from '../src/models/work-order.js';
 import { AdmissionSlot } from './admission-slot.js';
+import { endIfCancelRequested } from './cancel-reach.js';
 import { runAgentStep, runQueuedPrompts } from './agent-step.js';
 import type { EndedWorkOrder } from './messages.js';
 import { asksForPlanApproval, PlanApprovalGate, PlanRejected } from './plan-approval.js';
@@ -57,6 +58,8 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
     // A prompt that arrived during the last step still gets its turn, and its commits reach the pull request.
     await runQueuedPrompts(run);
     if (run.promptsRunAfterPullRequest) await openPullRequest(run, 'create-pr');
+    // The last result may have come back after a cancel was asked for: no activity follows that would end the run.
+    await endIfCancelRequested();
 
     record.update({ status: 'completed', current_phase: record.state.github_pull_request_url ? 'pr_created' : 'finished', current_step: null });
     return record.ended();

@@ -3,7 +3,7 @@ import type { CleanupInput, CreatePullRequestInput } from '../../../activities/a
 import type { AgentWorkOrder, StepHistory } from '../../../src/models/work-order.js';
 import { type AdmissionQueue, admissionControllerId } from '../../../workflows/admission-messages.js';
 import { cancelledStepsMemoKey, type EndedWorkOrder, workOrderMemoKey } from '../../../workflows/messages.js';
-import { historyScenarios } from '../../replay/history-scenarios.js';
+import { cancelReachingFinishedAgent, historyScenarios } from '../../replay/history-scenarios.js';
 import { agentSuccess, FakeWorkOrderWorker, heartbeatUntil } from '../../utils/fake-work-order-worker.js';
 import { gate } from '../../utils/scripted-steps.js';
 import { waitFor } from '../../utils/work-order-harness.js';
@@ -75,6 +75,9 @@ describe('work-order workflow logic', () => {
   describe('cancellation at each stage ends cancelled, with cleanup run and the slot released', () => {
     const expectCancelled = async (workers: FakeWorkOrderWorker, handle: WorkflowHandle, stepsBefore: string[]) => {
       await handle.cancel();
+      await expectEndedCancelled(workers, handle, stepsBefore);
+    };
+    const expectEndedCancelled = async (workers: FakeWorkOrderWorker, handle: WorkflowHandle, stepsBefore: string[]) => {
       const failure = await failureOf(handle);
       expect(failure.cause).toBeInstanceOf(CancelledFailure);
       const memo = await memoOf(handle);
@@ -126,6 +129,17 @@ describe('work-order workflow logic', () => {
       const handle = await worker.startWorkOrder();
       await started.promise;
       await expectCancelled(worker, handle, ['create-branch']);
+    });
+
+    // The cancel reaches an agent only in a heartbeat's answer: one that finishes first returns its result anyway.
+    it('agent step: the last step finishes before the cancel reaches its agent', async () => {
+      const handle = await cancelReachingFinishedAgent(worker, 'planning', { selectedCommands: ['create-branch', 'planning'] });
+      await expectEndedCancelled(worker, handle, ['create-branch', 'planning']);
+    });
+
+    it('agent step: an agent stopped by the cancel reports a failure, and the work order still ends cancelled', async () => {
+      const handle = await cancelReachingFinishedAgent(worker, 'execute', {}, { success: false, errorMessage: 'the agent CLI exited with code 143 without a result' });
+      await expectEndedCancelled(worker, handle, ['create-branch', 'planning', 'execute']);
     });
 
     it('create-pr: while the branch is pushed', async () => {
