@@ -67,6 +67,31 @@ export async function cancelReachingFinishedAgent(
   return ended(handle);
 }
 
+/**
+ * Cancels a work order while agent step `step` runs on a host that never answers again (no heartbeat, no result): the
+ * cancel cannot reach the agent, and the attempt ends by its heartbeat timeout. Resolves once the work order has ended.
+ */
+export async function cancelUnansweredByGoneHost(worker: FakeWorkOrderWorker, step: string, options: Partial<WorkOrderInput> = {}): Promise<WorkflowHandle> {
+  const started = gate();
+  const ending = gate();
+  worker.use({
+    runAgent: async (input) => {
+      if (input.step === step) {
+        started.open();
+        // Held until the work order has ended, so the worker stops with nothing left running.
+        await ending.promise;
+      }
+      return worker.agentResult(input);
+    },
+  });
+  const handle = await worker.startWorkOrder({ heartbeatTimeoutSeconds: 2, ...options });
+  await started.promise;
+  await handle.cancel();
+  await ended(handle);
+  ending.open();
+  return handle;
+}
+
 /** A work order asking for plan approval, once its plan waits. */
 async function planWaitingForApproval(worker: FakeWorkOrderWorker): Promise<WorkflowHandle> {
   worker.use({});
@@ -146,6 +171,10 @@ export const historyScenarios: HistoryScenario[] = [
   {
     name: 'cancel-reaching-finished-agent',
     run: (worker) => cancelReachingFinishedAgent(worker, 'planning', { selectedCommands: ['create-branch', 'planning'] }),
+  },
+  {
+    name: 'cancel-unanswered-by-gone-host',
+    run: (worker) => cancelUnansweredByGoneHost(worker, 'planning'),
   },
   {
     name: 'plan-approval-edited',
