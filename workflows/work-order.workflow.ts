@@ -1,8 +1,7 @@
-import { isCancellation } from '@temporalio/workflow';
 import type { SetupSandboxResult } from '../activities/activity-types.js';
 import { isAgentStep, type WorkOrderInput, type WorkOrderStep } from '../src/models/work-order.js';
 import { AdmissionSlot } from './admission-slot.js';
-import { endIfCancelRequested } from './cancel-reach.js';
+import { asCancellation, cancelledByRequest, endIfCancelRequested } from './cancel-reach.js';
 import { runAgentStep, runQueuedPrompts } from './agent-step.js';
 import type { EndedWorkOrder } from './messages.js';
 import { asksForPlanApproval, PlanApprovalGate, PlanRejected } from './plan-approval.js';
@@ -69,13 +68,13 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
       record.update({ status: 'cancelled', error_message: error.message, current_step: null });
       return record.ended();
     }
-    if (isCancellation(error)) {
+    if (cancelledByRequest(error)) {
       record.update({ status: 'cancelled', error_message: 'cancelled by request' });
       publishCancelledSteps(record);
-    } else {
-      const kept = { branchName: record.state.git_branch_name, sandboxPath: sandbox?.sandboxPath ?? null, hostPickupTimeoutSeconds: hostPickupTimeoutSeconds(input) };
-      record.update({ status: 'failed', error_message: failureMessage(error, record.state.current_step, kept) });
+      throw asCancellation(error);
     }
+    const kept = { branchName: record.state.git_branch_name, sandboxPath: sandbox?.sandboxPath ?? null, hostPickupTimeoutSeconds: hostPickupTimeoutSeconds(input) };
+    record.update({ status: 'failed', error_message: failureMessage(error, record.state.current_step, kept) });
     throw endingFailure(error, record.ended());
   } finally {
     await cleanUpWorkOrder(input, record, admission, sandbox, lean);

@@ -3,7 +3,7 @@ import type { CleanupInput, CreatePullRequestInput } from '../../../activities/a
 import type { AgentWorkOrder, StepHistory } from '../../../src/models/work-order.js';
 import { type AdmissionQueue, admissionControllerId } from '../../../workflows/admission-messages.js';
 import { cancelledStepsMemoKey, type EndedWorkOrder, workOrderMemoKey } from '../../../workflows/messages.js';
-import { cancelReachingFinishedAgent, historyScenarios } from '../../replay/history-scenarios.js';
+import { cancelReachingFinishedAgent, cancelUnansweredByGoneHost, historyScenarios } from '../../replay/history-scenarios.js';
 import { agentSuccess, FakeWorkOrderWorker, heartbeatUntil } from '../../utils/fake-work-order-worker.js';
 import { gate } from '../../utils/scripted-steps.js';
 import { waitFor } from '../../utils/work-order-harness.js';
@@ -140,6 +140,11 @@ describe('work-order workflow logic', () => {
     it('agent step: an agent stopped by the cancel reports a failure, and the work order still ends cancelled', async () => {
       const handle = await cancelReachingFinishedAgent(worker, 'execute', {}, { success: false, errorMessage: 'the agent CLI exited with code 143 without a result' });
       await expectEndedCancelled(worker, handle, ['create-branch', 'planning', 'execute']);
+    });
+
+    it('agent step: on a host that is gone, whose agent never answers the cancel and times out', async () => {
+      const handle = await cancelUnansweredByGoneHost(worker, 'planning');
+      await expectEndedCancelled(worker, handle, ['create-branch']);
     });
 
     it('create-pr: while the branch is pushed', async () => {
