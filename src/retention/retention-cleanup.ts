@@ -111,8 +111,8 @@ export async function removeExpiredWorkOrder(deps: RetentionDeps, input: { agent
 }
 
 /**
- * Drops worktree registrations whose checkout is gone, then removes mirrors with no worktree left that nobody
- * fetched since the cutoff. Each mirror is handled under the sandbox manager's lock, so a work order setting up its
+ * Drops worktree registrations whose checkout is gone, then removes mirrors with no worktree left but spares (removed
+ * with them) that nobody fetched since the cutoff. Each mirror is handled under the sandbox manager's lock, so a work order setting up its
  * worktree in the same process either finishes first (the mirror then has a worktree) or waits and finds no mirror.
  */
 export async function pruneRepositories(deps: RetentionDeps, input: { cutoff: string }): Promise<RepositoryPruneResult> {
@@ -130,7 +130,9 @@ export async function pruneRepositories(deps: RetentionDeps, input: { cutoff: st
           result.prunedWorktrees.push(`${mirrorPath}: ${worktreePath}`);
           log(deps, 'info', 'retention_worktree_pruned', { mirror_path: mirrorPath, worktree_path: worktreePath });
         }
-        if (after.length > 0 || lastUseMs >= cutoffMs) return;
+        // Spares are the mirror's own stock, not work: a mirror with only spares left is unused.
+        if (after.some((worktreePath) => !deps.sandboxes.isSpareWorktree(worktreePath)) || lastUseMs >= cutoffMs) return;
+        await deps.sandboxes.removeSpares(mirrorPath);
         await rm(mirrorPath, { recursive: true, force: true });
         await removeEmptyParents(path.dirname(mirrorPath), deps.repositoryDir);
         result.removedMirrors.push(mirrorPath);

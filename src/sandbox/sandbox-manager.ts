@@ -11,6 +11,7 @@ import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from '.
 import { makeFolder } from '../files/make-folder.js';
 import { isWorkerOwned, shareMirrorWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
 import { withScratchRepository } from '../git/scratch-repository.js';
+import { SpareWorktrees } from './spare-worktrees.js';
 
 export interface SandboxManagerOptions {
   repositoryDir: string;
@@ -22,6 +23,8 @@ export interface SandboxManagerOptions {
    * sandbox then runs as this user too (see `agentGit`).
    */
   agentOwner?: GitUser;
+  /** Worktrees kept checked out ahead per mirror (see SpareWorktrees); 0 or unset: none. */
+  spareWorktrees?: number;
 }
 
 const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
@@ -32,8 +35,18 @@ const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
  */
 export class SandboxManager {
   private readonly mirrorLock = new KeyedLock();
+  private readonly spares: SpareWorktrees;
+  /** The last sync of each mirror: when it started and the default branch it found. */
+  private readonly lastSync = new Map<string, { startedAt: number; baseBranch: string }>();
+  private readonly background = new Set<Promise<void>>();
 
-  constructor(private readonly options: SandboxManagerOptions) {}
+  constructor(private readonly options: SandboxManagerOptions) {
+    this.spares = new SpareWorktrees({
+      spareDir: path.join(options.workOrderDir, '.spare-worktrees'),
+      repositoryDir: options.repositoryDir,
+      size: options.spareWorktrees ?? 0,
+    });
+  }
 
   /**
    * Who runs git in a sandbox: the agent can write its git dir, and git runs programs that repository config names
@@ -53,10 +66,26 @@ export class SandboxManager {
 
   async create(request: SandboxRequest, authEnv: Record<string, string>): Promise<Sandbox> {
     if (!implementedSandboxTypes.includes(request.sandboxType)) throw new SandboxNotImplementedError(request.sandboxType);
+    const askedAt = performance.now();
     const sandboxPath = this.sandboxPathFor(request.agentWorkOrderId);
     await makeFolder(path.dirname(sandboxPath));
-    if (request.sandboxType === 'git_worktree') return this.createWorktree(request, sandboxPath, authEnv);
-    return this.createClone(request, sandboxPath, authEnv);
+    if (request.sandboxType === 'git_worktree') return this.createWorktree(request, sandboxPath, authEnv, askedAt);
+    return this.createClone(request, sandboxPath, authEnv, askedAt);
+  }
+
+  /** Resolves once the spares being prepared in the background are (tests, the bench, a worker shutting down). */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.all(this.background);
+  }
+
+  /** True for a worktree path that is one of the pool's spares rather than a work order's sandbox. */
+  isSpareWorktree(worktreePath: string): boolean {
+    return this.spares.holds(worktreePath);
+  }
+
+  /** Removes the mirror's spares; call under `withMirrorLock`, before the mirror itself is removed. */
+  removeSpares(mirrorPath: string): Promise<void> {
+    return this.spares.removeAll(mirrorPath);
   }
 
   /**
@@ -108,10 +137,10 @@ export class SandboxManager {
     return this.mirrorLock.run(mirrorPath, work);
   }
 
-  private async createWorktree(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
+  private async createWorktree(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>, askedAt: number): Promise<Sandbox> {
     const mirrorPath = this.mirrorPathFor(request);
-    return this.mirrorLock.run(mirrorPath, async () => {
-      const { mirrorAction, baseBranch } = await this.syncMirror(request, mirrorPath, authEnv);
+    const sandbox = await this.mirrorLock.run(mirrorPath, async (): Promise<Sandbox> => {
+      const { mirrorAction, baseBranch } = await this.syncMirror(request, mirrorPath, authEnv, askedAt);
       const baseRef = `origin/${baseBranch}`;
       if (await this.isUsableCheckout(sandboxPath)) {
         await this.handToAgent(sandboxPath, mirrorPath);
@@ -119,15 +148,60 @@ export class SandboxManager {
       }
       await rm(sandboxPath, { recursive: true, force: true });
       await git(['worktree', 'prune'], { cwd: mirrorPath });
-      await git(['worktree', 'add', '--detach', sandboxPath, `refs/remotes/${baseRef}`], { cwd: mirrorPath });
+      const tip = await baseCommitOf(mirrorPath, baseRef);
+      const fromSpare = this.spares.enabled && (await this.claimSpare(request, mirrorPath, tip, sandboxPath));
+      if (!fromSpare) await git(['worktree', 'add', '--detach', sandboxPath, tip], { cwd: mirrorPath });
       await this.handToAgent(sandboxPath, mirrorPath);
-      this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch });
+      this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch, from_spare: fromSpare });
       return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false, mirrorAction };
     });
+    if (this.spares.enabled) this.refillSparesLater(request, mirrorPath, sandbox.baseRef);
+    return sandbox;
+  }
+
+  /** A spare that cannot be claimed is never a failed setup: the checkout is made the usual way instead. */
+  private async claimSpare(request: SandboxRequest, mirrorPath: string, tip: string, sandboxPath: string): Promise<boolean> {
+    try {
+      return await this.spares.claim(mirrorPath, tip, sandboxPath);
+    } catch (error) {
+      this.log(request, 'sandbox_spare_claim_failed', { mirror_path: mirrorPath, error: String(error) });
+      await rm(sandboxPath, { recursive: true, force: true });
+      await git(['worktree', 'prune'], { cwd: mirrorPath });
+      return false;
+    }
+  }
+
+  /** After the work order has its sandbox, off its path: the next one on this mirror then finds a spare at the tip. */
+  private refillSparesLater(request: SandboxRequest, mirrorPath: string, baseRef: string): void {
+    const refill = this.mirrorLock
+      .run(mirrorPath, async () => {
+        // Retention may have removed the mirror in between.
+        if (!existsSync(path.join(mirrorPath, 'HEAD'))) return;
+        await this.spares.refill(mirrorPath, await baseCommitOf(mirrorPath, baseRef));
+      })
+      .catch((error: unknown) => this.log(request, 'sandbox_spare_refill_failed', { mirror_path: mirrorPath, error: String(error) }))
+      .finally(() => this.background.delete(refill));
+    this.background.add(refill);
   }
 
   /** The mirror brought up to date, and the remote's default branch (asked while the fetch runs: one round trip less). */
   private async syncMirror(
+    request: SandboxRequest,
+    mirrorPath: string,
+    authEnv: Record<string, string>,
+    askedAt: number,
+  ): Promise<{ mirrorAction: 'cloned' | 'fetched'; baseBranch: string }> {
+    // Work orders that queued for the lock while another one synced: that sync started after they asked, so it saw
+    // the remote as recently as their own would (six at once on one repository fetch once, not six times).
+    const recent = this.lastSync.get(mirrorPath);
+    if (recent && recent.startedAt >= askedAt && existsSync(path.join(mirrorPath, 'HEAD'))) return { mirrorAction: 'fetched', baseBranch: recent.baseBranch };
+    const startedAt = performance.now();
+    const synced = await this.fetchMirror(request, mirrorPath, authEnv);
+    this.lastSync.set(mirrorPath, { startedAt, baseBranch: synced.baseBranch });
+    return synced;
+  }
+
+  private async fetchMirror(
     request: SandboxRequest,
     mirrorPath: string,
     authEnv: Record<string, string>,
@@ -138,8 +212,7 @@ export class SandboxManager {
       // A bare repository with remote-tracking refs only: worktree branches live in refs/heads and are never
       // overwritten or pruned by later fetches, which a `--mirror` clone would do.
       await this.initMirrorConfig(request, mirrorPath);
-      await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
-      return { mirrorAction: 'cloned', baseBranch: await detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv) };
+      return { mirrorAction: 'cloned', baseBranch: await fetchWithDefaultBranch(mirrorPath, authEnv) };
     }
     const owner = this.options.agentOwner;
     if (owner && !(await isWorkerOwned(mirrorPath))) {
@@ -151,11 +224,7 @@ export class SandboxManager {
       await this.initMirrorConfig(request, mirrorPath);
       this.log(request, 'sandbox_mirror_reclaimed', { mirror_path: mirrorPath });
     }
-    const [, baseBranch] = await Promise.all([
-      git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv }),
-      detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv),
-    ]);
-    return { mirrorAction: 'fetched', baseBranch };
+    return { mirrorAction: 'fetched', baseBranch: await fetchWithDefaultBranch(mirrorPath, authEnv) };
   }
 
   private async initMirrorConfig(request: SandboxRequest, mirrorPath: string): Promise<void> {
@@ -164,7 +233,7 @@ export class SandboxManager {
     await git(['config', 'remote.origin.fetch', remoteTrackingRefspec], { cwd: mirrorPath });
   }
 
-  private async createClone(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>): Promise<Sandbox> {
+  private async createClone(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>, askedAt: number): Promise<Sandbox> {
     if (await this.isUsableCheckout(sandboxPath)) {
       // Asked of the forge from a repository of the worker's: the clone (from a retried setup) may hold the agent's config.
       const baseBranch = await withScratchRepository([], (scratch) => detectRemoteDefaultBranch(scratch, request.cloneUrl, authEnv));
@@ -174,7 +243,7 @@ export class SandboxManager {
     await rm(sandboxPath, { recursive: true, force: true });
     const mirrorPath = this.mirrorPathFor(request);
     const baseBranch = await this.mirrorLock.run(mirrorPath, async () => {
-      const synced = await this.syncMirror(request, mirrorPath, authEnv);
+      const synced = await this.syncMirror(request, mirrorPath, authEnv, askedAt);
       await this.cloneFromMirror(request, mirrorPath, sandboxPath, synced.baseBranch);
       return synced.baseBranch;
     });
@@ -229,6 +298,25 @@ export class SandboxManager {
   private log(request: SandboxRequest, event: string, fields: Record<string, unknown>): void {
     this.options.logger.info({ agent_work_order_id: request.agentWorkOrderId, event, ...fields }, event);
   }
+}
+
+/**
+ * Fetches the mirror and asks the remote for its default branch at once (one round trip instead of two in a row), and
+ * waits for both even when one fails: the mirror lock must not be let go while a fetch still writes.
+ */
+async function fetchWithDefaultBranch(mirrorPath: string, authEnv: Record<string, string>): Promise<string> {
+  const [fetched, detected] = await Promise.allSettled([
+    git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv }),
+    detectRemoteDefaultBranch(mirrorPath, 'origin', authEnv),
+  ]);
+  if (fetched.status === 'rejected') throw fetched.reason;
+  if (detected.status === 'rejected') throw detected.reason;
+  return detected.value;
+}
+
+/** The commit the base branch's remote-tracking ref names now: spares and new worktrees are made at exactly this one. */
+function baseCommitOf(mirrorPath: string, baseRef: string): Promise<string> {
+  return git(['rev-parse', '--verify', '--quiet', `refs/remotes/${baseRef}^{commit}`], { cwd: mirrorPath });
 }
 
 function isInside(root: string, target: string): boolean {

@@ -87,6 +87,8 @@ export async function createWorkOrderWorkers(options: {
       try {
         await Promise.all([shared.run(), host.run()]);
       } finally {
+        // A spare being checked out in the background is finished rather than left half-made.
+        await deps.sandboxes.settled();
         await logs.close();
       }
     },

@@ -43,11 +43,16 @@ export async function ageFiles(files: string[], days: number): Promise<void> {
 /** A sandbox made by the service's own SandboxManager, as setupSandbox makes it, without running a work order. */
 export async function createTestSandbox(
   harness: WorkOrderHarness,
-  options: { repositoryUrl: string; sandboxType?: SandboxType; agentWorkOrderId?: string },
+  options: { repositoryUrl: string; sandboxType?: SandboxType; agentWorkOrderId?: string; spareWorktrees?: number },
 ): Promise<Sandbox & { agentWorkOrderId: string }> {
   const agentWorkOrderId = options.agentWorkOrderId ?? newAgentWorkOrderId();
   const repository = parseRepositoryUrl(options.repositoryUrl, harness.forge.url);
-  const manager = new SandboxManager({ repositoryDir: harness.config.repositoryDir, workOrderDir: harness.config.workOrderDir, logger: createLogger('warn') });
+  const manager = new SandboxManager({
+    repositoryDir: harness.config.repositoryDir,
+    workOrderDir: harness.config.workOrderDir,
+    logger: createLogger('warn'),
+    spareWorktrees: options.spareWorktrees,
+  });
   const sandbox = await manager.create(
     {
       agentWorkOrderId,
@@ -59,6 +64,7 @@ export async function createTestSandbox(
     },
     forgeAuthEnv(harness),
   );
+  await manager.settled();
   return { ...sandbox, agentWorkOrderId };
 }
 
