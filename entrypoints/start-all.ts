@@ -3,6 +3,7 @@ import { apiTokenLines, type ApiServerHandle, startApiServer } from '../api/api-
 import { ConfigError, loadConfig } from '../src/config.js';
 import { prepareHome } from '../src/home.js';
 import { rootLogger } from '../src/logger.js';
+import { Client } from '@temporalio/client';
 import { connectClient } from '../temporal/client/connection.js';
 import { createNativeConnection } from '../temporal/worker/native-connection.js';
 import { ensureTemporalServer } from '../temporal/server/temporal-server.js';
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   try {
-    api = await startApiServer({ config, temporalClient: temporalClient.client, logger: rootLogger });
+    // Starts go through the workers' own connection: eager workflow start hands the first task to them directly.
+    const eagerStartClient = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    api = await startApiServer({ config, temporalClient: temporalClient.client, eagerStartClient, logger: rootLogger });
   } catch (error) {
     await stop('start-failure');
     await running.catch(() => undefined);

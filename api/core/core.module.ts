@@ -4,7 +4,7 @@ import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { openWorkOrderLogStore } from '../../src/logs/open-log-store.js';
 import type { WorkOrderLogStore } from '../../src/logs/work-order-log-store.js';
-import { API_LOGGER, APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_LOG_STORE } from './api-tokens.js';
+import { API_LOGGER, APP_CONFIG, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_LOG_STORE, WORK_ORDER_STARTER } from './api-tokens.js';
 import { TemporalAvailability } from './temporal-availability.js';
 import { TemporalAvailableInterceptor } from './temporal-available.interceptor.js';
 import { TemporalAvailableGuard } from './temporal-available.guard.js';
@@ -14,6 +14,11 @@ export interface ApiDependencies {
   config: AppConfig;
   /** Owned by the caller, who closes its connection after the app. */
   temporalClient: Client;
+  /**
+   * A client on the connection of a worker in this same process (`npm start`): work orders are started with eager
+   * workflow start, so the server hands the first workflow task to that worker in its answer instead of through a poll.
+   */
+  eagerStartClient?: Client;
   logger: Logger;
   version: string;
 }
@@ -28,6 +33,7 @@ export class CoreModule implements OnApplicationShutdown {
     const providers = [
       { provide: APP_CONFIG, useValue: dependencies.config },
       { provide: TEMPORAL_CLIENT, useValue: dependencies.temporalClient },
+      { provide: WORK_ORDER_STARTER, useValue: dependencies.eagerStartClient ?? null },
       { provide: API_LOGGER, useValue: dependencies.logger },
       { provide: SERVICE_VERSION, useValue: dependencies.version },
       {

@@ -16,7 +16,7 @@ import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
 import type { AdmissionQueue } from '../../workflows/admission-messages.js';
 import { workOrderWorkflowName } from '../../workflows/messages.js';
 import { WorkOrderNotFoundError } from '../core/api-errors.js';
-import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/api-tokens.js';
+import { APP_CONFIG, TEMPORAL_CLIENT, WORK_ORDER_STARTER } from '../core/api-tokens.js';
 import { isDeadline, isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
 
 /** What both describe() and a visibility list give about an execution (the memo included). */
@@ -57,10 +57,12 @@ export class WorkOrderGateway {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WORK_ORDER_STARTER) private readonly eagerStartClient: Client | null,
   ) {}
 
   async start(input: WorkOrderInput): Promise<void> {
-    await this.call(() => startWorkOrder(this.client, this.config.AWO_TASK_QUEUE, input));
+    const eager = this.eagerStartClient;
+    await this.call(() => (eager ? startWorkOrder(eager, this.config.AWO_TASK_QUEUE, input, { eager: true }) : startWorkOrder(this.client, this.config.AWO_TASK_QUEUE, input)));
   }
 
   /** The execution of one of OUR work orders (right workflow type, our task queue), or WorkOrderNotFoundError. */

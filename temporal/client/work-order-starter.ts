@@ -7,11 +7,14 @@ import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from '../../w
 
 /**
  * Starts one work order: the workflow id is the work order id, and its search attributes and memo are set from the
- * start so the list shows it as pending before a worker picks it up (the workflow keeps both up to date).
+ * start so the list shows it as pending before a worker picks it up (the workflow keeps both up to date). `eager`: the
+ * client shares its NativeConnection with a worker of `taskQueue`, which gets the first workflow task in the start
+ * call's answer when it has a free slot (the server dispatches it as usual otherwise).
  */
-export async function startWorkOrder(client: Client, taskQueue: string, input: WorkOrderInput): Promise<WorkflowHandle> {
+export async function startWorkOrder(client: Client, taskQueue: string, input: WorkOrderInput, options: { eager?: boolean } = {}): Promise<WorkflowHandle> {
   return client.workflow.start<(input: WorkOrderInput) => Promise<AgentWorkOrder>>(workOrderWorkflowName, {
     taskQueue,
+    ...(options.eager ? { requestEagerStart: true } : {}),
     workflowId: input.agentWorkOrderId,
     args: [input],
     memo: { [workOrderMemoKey]: initialWorkOrderState(input) },
