@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runProcess } from '../process/process-runner.js';
 
 export class GitCommandError extends Error {
   constructor(
@@ -31,6 +31,8 @@ export interface GitRunOptions {
   /** Extra environment for this one command (e.g. the token header from gitAuthEnv). */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Written to git's stdin (e.g. `update-ref --stdin`). */
+  input?: string;
 }
 
 /**
@@ -62,16 +64,19 @@ function workerGitConfig(cwd: string): string[] {
 /** Runs git with an argument array; never through a shell, never prompting for credentials. */
 export async function git(args: string[], options: GitRunOptions): Promise<string> {
   const user = options.as;
-  const result = await execa('git', [...workerGitConfig(options.cwd), ...args], {
+  const result = await runProcess('git', [...workerGitConfig(options.cwd), ...args], {
     cwd: options.cwd,
-    env: { ...(user ? userEnv(user) : {}), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
-    ...(user ? { uid: user.uid, gid: user.gid, extendEnv: false } : {}),
-    reject: false,
-    timeout: options.timeoutMs ?? 10 * 60_000,
-    stripFinalNewline: true,
+    env: { ...(user ? userEnv(user) : process.env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    timeoutMs: options.timeoutMs ?? 10 * 60_000,
   });
-  if (result.exitCode !== 0) throw new GitCommandError(args, result.exitCode, String(result.stderr ?? ''));
-  return String(result.stdout ?? '');
+  if (result.exitCode !== 0) throw new GitCommandError(args, result.exitCode ?? undefined, result.spawnError ?? result.stderr);
+  return withoutFinalNewline(result.stdout);
+}
+
+function withoutFinalNewline(text: string): string {
+  return text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text;
 }
 
 function userEnv(user: GitUser): Record<string, string> {

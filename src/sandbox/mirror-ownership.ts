@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runProcessChecked } from '../process/process-runner.js';
 
 export interface Owner {
   uid: number;
@@ -42,10 +42,10 @@ export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, wor
 
   const agentFolders = [...looseObjectFolders, 'pack'].map((folder) => path.join(objects, folder));
   await Promise.all([...agentFolders, path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')].map((folder) => mkdir(folder, { recursive: true })));
-  await execa('chown', ['--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentFolders]);
+  await runProcessChecked('chown', ['--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentFolders]);
   const agentTrees = [path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')];
   if (worktreeAdminDir && path.dirname(worktreeAdminDir) === path.join(mirrorPath, 'worktrees')) agentTrees.push(worktreeAdminDir);
-  await execa('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentTrees]);
+  await runProcessChecked('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentTrees]);
 }
 
 /** False for a mirror the agent could write as a whole (one shared by an older version of the service). */
@@ -65,6 +65,6 @@ export async function worktreeAdminDirOf(sandboxPath: string): Promise<string | 
 async function claim(worker: Owner, targets: string[], recursive: boolean): Promise<void> {
   if (targets.length === 0) return;
   const flag = recursive ? ['-R'] : [];
-  await execa('chown', [...flag, '--no-dereference', `${worker.uid}:${worker.gid}`, '--', ...targets]);
-  await execa('chmod', [...flag, 'go-w', '--', ...targets]);
+  await runProcessChecked('chown', [...flag, '--no-dereference', `${worker.uid}:${worker.gid}`, '--', ...targets]);
+  await runProcessChecked('chmod', [...flag, 'go-w', '--', ...targets]);
 }

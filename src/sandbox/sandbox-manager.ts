@@ -1,7 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { chmod, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { git, gitOrNull, type GitUser } from '../git/git-runner.js';
 import type { Logger } from '../logger.js';
 import { implementedSandboxTypes } from '../models/work-order.js';
@@ -12,6 +11,7 @@ import { makeFolder } from '../files/make-folder.js';
 import { isWorkerOwned, shareMirrorWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
 import { withScratchRepository } from '../git/scratch-repository.js';
 import { SpareWorktrees } from './spare-worktrees.js';
+import { runProcess, runProcessChecked } from '../process/process-runner.js';
 
 export interface SandboxManagerOptions {
   repositoryDir: string;
@@ -95,7 +95,7 @@ export class SandboxManager {
   private async handToAgent(sandboxPath: string, mirrorPath?: string): Promise<void> {
     const owner = this.options.agentOwner;
     if (!owner) return;
-    await execa('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath]);
+    await runProcessChecked('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath]);
     await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
     if (mirrorPath) {
       await shareMirrorWithAgent(mirrorPath, owner, await worktreeAdminDirOf(sandboxPath));
@@ -111,7 +111,7 @@ export class SandboxManager {
   private async handCloneToAgent(sandboxPath: string): Promise<void> {
     const owner = this.options.agentOwner;
     if (!owner) return;
-    await execa('find', [sandboxPath, '(', '-type', 'd', '-o', '-links', '1', ')', '-exec', 'chown', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', '{}', '+']);
+    await runProcessChecked('find', [sandboxPath, '(', '-type', 'd', '-o', '-links', '1', ')', '-exec', 'chown', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', '{}', '+']);
     await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
   }
 
@@ -261,10 +261,10 @@ export class SandboxManager {
   private async cloneFromMirror(request: SandboxRequest, mirrorPath: string, sandboxPath: string, baseBranch: string): Promise<void> {
     await git(['init', '--quiet', `--initial-branch=${baseBranch}`, sandboxPath], { cwd: path.dirname(sandboxPath) });
     const objects = path.join(sandboxPath, '.git', 'objects');
-    const linked = await execa('cp', ['-R', '--link', '--', `${path.join(mirrorPath, 'objects')}/.`, `${objects}/`], { reject: false });
-    if (linked.exitCode !== 0) await execa('cp', ['-R', '--', `${path.join(mirrorPath, 'objects')}/.`, `${objects}/`]);
+    const linked = await runProcess('cp', ['-R', '--link', '--', `${path.join(mirrorPath, 'objects')}/.`, `${objects}/`], { cwd: sandboxPath, env: process.env });
+    if (linked.exitCode !== 0) await runProcessChecked('cp', ['-R', '--', `${path.join(mirrorPath, 'objects')}/.`, `${objects}/`]);
     const refs = await git(['for-each-ref', '--format=create %(refname) %(objectname)', 'refs/remotes/origin/'], { cwd: mirrorPath });
-    await execa('git', ['update-ref', '--stdin'], { cwd: sandboxPath, input: `${refs}\n` });
+    await git(['update-ref', '--stdin'], { cwd: sandboxPath, input: `${refs}\n` });
     await git(['remote', 'add', 'origin', request.cloneUrl], { cwd: sandboxPath });
     await git(['config', 'remote.origin.tagOpt', '--no-tags'], { cwd: sandboxPath });
     await git(['symbolic-ref', 'refs/remotes/origin/HEAD', `refs/remotes/origin/${baseBranch}`], { cwd: sandboxPath });

@@ -1,0 +1,44 @@
+import { runProcess, runProcessChecked } from '../../../src/process/process-runner.js';
+
+const env = { PATH: process.env.PATH };
+
+describe('runProcess (commands started by the spawner process)', () => {
+  it('returns the exit code, stdout and stderr of a failing command, run in its cwd with only the environment given', async () => {
+    const result = await runProcess('sh', ['-c', 'pwd; echo "[$MARK][$HOME]"; echo oops >&2; exit 3'], { cwd: '/tmp', env: { ...env, MARK: 'given' } });
+    expect(result).toMatchObject({ exitCode: 3, stdout: '/tmp\n[given][]\n', stderr: 'oops\n', timedOut: false, spawnError: null });
+  });
+
+  it('writes the input to stdin and closes it', async () => {
+    const result = await runProcess('cat', [], { cwd: '/tmp', env, input: 'line one\nline two\n' });
+    expect(result.stdout).toBe('line one\nline two\n');
+  });
+
+  it('passes arguments as they are, never through a shell', async () => {
+    const result = await runProcess('printf', ['%s|', '$(echo no)', 'a b', "'quoted'"], { cwd: '/tmp', env });
+    expect(result.stdout).toBe("$(echo no)|a b|'quoted'|");
+  });
+
+  it('ends a command that outlives its timeout', async () => {
+    const startedAt = Date.now();
+    const result = await runProcess('sleep', ['30'], { cwd: '/tmp', env, timeoutMs: 200 });
+    expect(result.timedOut).toBe(true);
+    expect(result.signal).toBe('SIGTERM');
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+  });
+
+  it('reports a command that cannot start', async () => {
+    const result = await runProcess('awo-no-such-command', [], { cwd: '/tmp', env });
+    expect(result.exitCode).toBeNull();
+    expect(result.spawnError).toMatch(/ENOENT/);
+  });
+
+  it('runs commands at once and gives each its own answer', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, (_, index) => runProcess('sh', ['-c', `sleep 0.0${index}; echo ${index}`], { cwd: '/tmp', env })));
+    expect(results.map((result) => result.stdout)).toEqual(Array.from({ length: 8 }, (_, index) => `${index}\n`));
+  });
+
+  it('throws with the command and its stderr when checked', async () => {
+    await expect(runProcessChecked('sh', ['-c', 'echo "no such thing" >&2; exit 1'])).rejects.toThrow(/sh -c failed: no such thing/);
+    await expect(runProcessChecked('sh', ['-c', 'echo fine'])).resolves.toBe('fine\n');
+  });
+});
