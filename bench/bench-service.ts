@@ -14,6 +14,19 @@ export const claudeCliPath = path.join(projectRoot, 'node_modules', '.bin', 'cla
 const token = 'ghp_benchforgetoken0123456789abcdef';
 const stopGraceMs = 15_000;
 
+/**
+ * The node flags `npm start` runs the service with (package.json's start script), so the bench measures the memory a
+ * user gets; BENCH_NODE_ARGS overrides them for a before/after in one window ('none': no flags).
+ */
+export async function serviceNodeArgs(): Promise<string[]> {
+  const override = process.env.BENCH_NODE_ARGS;
+  if (override !== undefined) return override === 'none' ? [] : override.split(' ').filter(Boolean);
+  const { scripts } = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const flags = /exec node (.*?)\s*dist\/entrypoints\/start-all\.js/.exec(scripts.start ?? '')?.[1];
+  if (flags === undefined) throw new Error(`package.json's start script does not exec node dist/entrypoints/start-all.js: ${scripts.start}`);
+  return flags.split(' ').filter(Boolean);
+}
+
 /** The default five steps, each answered at once: a branch, a plan, a file, a commit; the service opens the PR. */
 // The branch name is new each time: work orders on one repository share its mirror, where earlier branches stay.
 export const benchStepRules: Rule[] = [
@@ -29,6 +42,8 @@ export interface BenchService {
   forge: TestForge;
   model: ModelServer;
   process: ChildProcess;
+  /** The node flags the service runs with. */
+  nodeArgs: string[];
   /** The environment the agent CLI needs to reach the scripted model, for running it without the service. */
   agentEnv: NodeJS.ProcessEnv;
   /** The agent CLI as both the service and the floor run it: the real one, its start and exit recorded. */
@@ -110,7 +125,8 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
   };
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   // Its own process group, with the dev server it starts: a service slow to stop is killed with it after a grace.
-  const service = spawn(process.execPath, [path.join(projectRoot, 'dist', 'entrypoints', 'start-all.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const nodeArgs = await serviceNodeArgs();
+  const service = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'dist', 'entrypoints', 'start-all.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -142,5 +158,5 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
     await stop();
     throw error;
   }
-  return { baseUrl, home, forge, model, process: service, agentEnv, agentCli: agentCli.path, agentRuns: agentCli.runs, env, stop };
+  return { baseUrl, home, forge, model, process: service, nodeArgs, agentEnv, agentCli: agentCli.path, agentRuns: agentCli.runs, env, stop };
 }

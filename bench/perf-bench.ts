@@ -120,8 +120,7 @@ async function main(): Promise<void> {
     await waitUntil(async () => (await processesWith(sleepCommand)).length >= concurrent, 'the agents of the open work orders to start');
     const busy = await memory(bench.process.pid!);
     await Promise.all(open.map((id) => fetch(`${bench.baseUrl}${prefix}/${id}/cancel`, { method: 'POST' })));
-    console.log(`memory RSS, service node processes: idle ${mib(idle.service)}, 20 open work orders (${concurrent} agents running) ${mib(busy.service)}`);
-    console.log(`memory RSS, Temporal dev server: idle ${mib(idle.temporal)}, 20 open ${mib(busy.temporal)}`);
+    printMemory(bench, idle, busy);
   } finally {
     await temporal.connection.close();
     await bench.stop();
@@ -240,40 +239,67 @@ async function readProc(pid: number, file: string): Promise<string> {
   return readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
 }
 
+interface ServiceProcess {
+  pid: number;
+  kind: 'service' | 'tool' | 'temporal';
+  /** The command line, shortened for a table. */
+  label: string;
+}
+
 /** The service's process tree without the agent CLIs (and what they started): node processes and the dev server. */
-async function serviceTree(root: number): Promise<Array<{ pid: number; kind: 'service' | 'temporal' }>> {
+async function serviceTree(root: number): Promise<ServiceProcess[]> {
   const entries = await Promise.all(
     (await pids()).map(async (pid) => {
       const stat = await readProc(pid, 'stat');
-      const cmdline = (await readProc(pid, 'cmdline')).replaceAll('\0', ' ');
+      const cmdline = (await readProc(pid, 'cmdline')).replaceAll('\0', ' ').trim();
       return { pid, ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmdline };
     }),
   );
-  const tree: Array<{ pid: number; kind: 'service' | 'temporal' }> = [];
+  const tree: ServiceProcess[] = [];
   const visit = (pid: number) => {
     const entry = entries.find((candidate) => candidate.pid === pid);
     if (!entry || entry.cmdline.includes('claude')) return;
-    tree.push({ pid, kind: /temporal/.test(entry.cmdline.split(' ')[0] ?? '') ? 'temporal' : 'service' });
+    const [command = '', ...args] = entry.cmdline.split(' ');
+    // git and the other tools the worker runs count to its CPU time, not to the node processes' memory.
+    const kind = /temporal/.test(command) ? 'temporal' : command === process.execPath || path.basename(command) === 'node' ? 'service' : 'tool';
+    const label = kind === 'temporal' ? `${path.basename(command)} ${args.slice(0, 2).join(' ')}` : [path.basename(command), ...args.map((arg) => arg.replace(`${projectRoot}/`, ''))].join(' ');
+    tree.push({ pid, kind, label });
     entries.filter((child) => child.ppid === pid).forEach((child) => visit(child.pid));
   };
   visit(root);
   return tree;
 }
 
-async function memory(root: number): Promise<{ service: number; temporal: number }> {
-  const totals = { service: 0, temporal: 0 };
-  for (const { pid, kind } of await serviceTree(root)) {
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(await readProc(pid, 'status'))?.[1] ?? 0);
-    totals[kind] += rssKb * 1024;
-  }
-  return totals;
+interface ProcessMemory extends ServiceProcess {
+  rss: number;
+}
+
+async function memory(root: number): Promise<ProcessMemory[]> {
+  return Promise.all(
+    (await serviceTree(root)).map(async (entry) => ({ ...entry, rss: Number(/VmRSS:\s+(\d+)/.exec(await readProc(entry.pid, 'status'))?.[1] ?? 0) * 1024 })),
+  );
+}
+
+/** One row per process of the service (idle, then with 20 open work orders), their sum, and the dev server apart. */
+function printMemory(bench: BenchService, idle: ProcessMemory[], busy: ProcessMemory[]): void {
+  console.log(`\nmemory RSS (node flags: ${bench.nodeArgs.join(' ') || 'none'}; the agents' processes not counted)`);
+  const table: Array<[string, string, string]> = [['process', 'idle', `20 open (${concurrent} agents running)`]];
+  const byPid = (list: ProcessMemory[], pid: number) => list.find((entry) => entry.pid === pid)?.rss;
+  const cell = (bytes: number | undefined) => (bytes === undefined ? '-' : mib(bytes));
+  const all = [...idle, ...busy.filter((entry) => !idle.some((other) => other.pid === entry.pid))];
+  const sum = (list: ProcessMemory[], kind: ServiceProcess['kind']) => list.filter((entry) => entry.kind === kind).reduce((total, entry) => total + entry.rss, 0);
+  for (const entry of all.filter((candidate) => candidate.kind === 'service')) table.push([`${entry.pid} ${entry.label}`, cell(byPid(idle, entry.pid)), cell(byPid(busy, entry.pid))]);
+  table.push(['service node processes, total', mib(sum(idle, 'service')), mib(sum(busy, 'service'))]);
+  for (const entry of all.filter((candidate) => candidate.kind === 'temporal')) table.push([`Temporal dev server (${entry.label})`, cell(byPid(idle, entry.pid)), cell(byPid(busy, entry.pid))]);
+  const widths = [0, 1, 2].map((column) => Math.max(...table.map((row) => row[column]!.length)));
+  for (const [label, idleCell, busyCell] of table) console.log(`  ${label.padEnd(widths[0]!)}  ${idleCell.padStart(widths[1]!)}  ${busyCell.padStart(widths[2]!)}`);
 }
 
 /** User + system time of the service's own node processes (children's time, i.e. the agents', not included). */
 async function serviceCpuSeconds(root: number): Promise<number> {
   let ticks = 0;
   for (const { pid, kind } of await serviceTree(root)) {
-    if (kind !== 'service') continue;
+    if (kind === 'temporal') continue;
     const stat = await readProc(pid, 'stat');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     ticks += Number(fields[11]) + Number(fields[12]);
