@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isBundleCurrent } from '../../../temporal/worker/workflow-bundle.js';
+import { isBundleCurrent, withoutSourcesContent } from '../../../temporal/worker/workflow-bundle.js';
 
 describe('isBundleCurrent', () => {
   let dir: string;
@@ -43,5 +43,25 @@ describe('isBundleCurrent', () => {
 
   it('is false without a bundle', async () => {
     await expect(isBundleCurrent(bundle, workflows)).resolves.toBe(false);
+  });
+});
+
+describe('withoutSourcesContent', () => {
+  const inline = (map: object) => `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+  const readMap = (code: string) => JSON.parse(Buffer.from(code.slice(code.indexOf('base64,') + 'base64,'.length), 'base64').toString('utf8')) as Record<string, unknown>;
+
+  it('drops the sources\' text from the inline map and keeps the code, sources and mappings', () => {
+    const map = { version: 3, file: 'bundle.js', sources: ['a.ts', 'b.ts'], sourcesContent: ['const a = 1;', 'const b = 2;'], names: [], mappings: 'AAAA;ACAA' };
+    const code = `var a = 1;\n// not the map: sourceMappingURL=data:\nvar b = 2;\n${inline(map)}\n`;
+
+    const slim = withoutSourcesContent(code);
+
+    expect(slim.startsWith('var a = 1;\n// not the map: sourceMappingURL=data:\nvar b = 2;\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,')).toBe(true);
+    expect(readMap(slim.slice(slim.lastIndexOf('//# sourceMappingURL')))).toEqual({ version: 3, file: 'bundle.js', sources: ['a.ts', 'b.ts'], names: [], mappings: 'AAAA;ACAA' });
+    expect(slim.length).toBeLessThan(code.length);
+  });
+
+  it('leaves code without an inline map as it is', () => {
+    expect(withoutSourcesContent('var a = 1;\n')).toBe('var a = 1;\n');
   });
 });
