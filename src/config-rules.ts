@@ -46,7 +46,7 @@ export const configRules: Record<ConfigVariable, string> = {
   GITHUB_SERVER_URL: 'the http(s) URL of the GitHub web host that repository URLs must be on, e.g. https://github.com',
   AWO_MAX_CONCURRENT: 'how many work orders may run agents at once across all workers, a whole number of at least 1',
   AWO_RETENTION_DAYS: "the days a finished work order's files are kept, a whole number of at least 1",
-  AWO_SPARE_WORKTREES: 'how many worktrees each mirror keeps checked out ahead for git_worktree sandboxes, a whole number from 0 (none) to 16',
+  AWO_SPARE_SANDBOXES: 'how many sandboxes each mirror keeps made ahead per sandbox type in use, a whole number from 0 (none) to 16',
   AWO_PUSH_RETRY_SECONDS: 'the seconds a refused push or pull request is retried with backoff, a whole number of at least 1',
   AWO_APPROVAL_TIMEOUT: 'the seconds a plan waits for approval before the work order fails (or approves, with on_timeout: approve), a whole number of at least 1',
   AWO_DATABASE_URL: 'a postgres:// or postgresql:// URL with a host (unset: SQLite under the config folder)',

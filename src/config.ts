@@ -83,8 +83,8 @@ export const configSchema = z.object({
   GITHUB_SERVER_URL: httpUrl.default('https://github.com'),
   AWO_MAX_CONCURRENT: positiveInt.default(5),
   AWO_RETENTION_DAYS: positiveInt.default(7),
-  /** Worktrees each mirror keeps checked out ahead at its default branch's tip, so a git_worktree sandbox is a rename. */
-  AWO_SPARE_WORKTREES: z.coerce.number({ message: 'not a number' }).int('not a whole number').min(0, 'less than 0').max(16, 'more than 16').default(1),
+  /** Sandboxes each mirror keeps made ahead per sandbox type in use, so a warm sandbox is a rename, not a checkout. */
+  AWO_SPARE_SANDBOXES: z.coerce.number({ message: 'not a number' }).int('not a whole number').min(0, 'less than 0').max(16, 'more than 16').default(1),
   /** Fixed into each new work order's input: how long a refused push or pull request is retried before it fails. */
   AWO_PUSH_RETRY_SECONDS: positiveInt.default(600),
   /** Fixed into each new work order that asks for plan approval: how long its plan waits for a decision (7 days). */

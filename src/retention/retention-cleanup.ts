@@ -131,7 +131,7 @@ export async function pruneRepositories(deps: RetentionDeps, input: { cutoff: st
           log(deps, 'info', 'retention_worktree_pruned', { mirror_path: mirrorPath, worktree_path: worktreePath });
         }
         // Spares are the mirror's own stock, not work: a mirror with only spares left is unused.
-        if (after.some((worktreePath) => !deps.sandboxes.isSpareWorktree(worktreePath)) || lastUseMs >= cutoffMs) return;
+        if (after.some((worktreePath) => !deps.sandboxes.isSpare(worktreePath)) || lastUseMs >= cutoffMs) return;
         await deps.sandboxes.removeSpares(mirrorPath);
         await rm(mirrorPath, { recursive: true, force: true });
         await removeEmptyParents(path.dirname(mirrorPath), deps.repositoryDir);

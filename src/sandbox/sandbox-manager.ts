@@ -10,8 +10,10 @@ import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from '.
 import { makeFolder } from '../files/make-folder.js';
 import { isWorkerOwned, shareMirrorWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
 import { withScratchRepository } from '../git/scratch-repository.js';
-import { SpareWorktrees } from './spare-worktrees.js';
-import { runProcess, runProcessChecked } from '../process/process-runner.js';
+import { runProcessChecked } from '../process/process-runner.js';
+import { SparePool, type SpareState } from './spare-pool.js';
+import { cloneSpares, worktreeSpares } from './spare-kinds.js';
+import { cloneFromMirror, mirrorStateOf } from './mirror-clone.js';
 
 export interface SandboxManagerOptions {
   repositoryDir: string;
@@ -23,8 +25,8 @@ export interface SandboxManagerOptions {
    * sandbox then runs as this user too (see `agentGit`).
    */
   agentOwner?: GitUser;
-  /** Worktrees kept checked out ahead per mirror (see SpareWorktrees); 0 or unset: none. */
-  spareWorktrees?: number;
+  /** Sandboxes kept made ahead per mirror and sandbox type in use (see SparePool); 0 or unset: none. */
+  spareSandboxes?: number;
 }
 
 const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
@@ -35,17 +37,16 @@ const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
  */
 export class SandboxManager {
   private readonly mirrorLock = new KeyedLock();
-  private readonly spares: SpareWorktrees;
+  private readonly worktreeSpares: SparePool;
+  private readonly cloneSpares: SparePool;
   /** The last sync of each mirror: when it started and the default branch it found. */
   private readonly lastSync = new Map<string, { startedAt: number; baseBranch: string }>();
   private readonly background = new Set<Promise<void>>();
 
   constructor(private readonly options: SandboxManagerOptions) {
-    this.spares = new SpareWorktrees({
-      spareDir: path.join(options.workOrderDir, '.spare-worktrees'),
-      repositoryDir: options.repositoryDir,
-      size: options.spareWorktrees ?? 0,
-    });
+    const pool = { spareDir: path.join(options.workOrderDir, '.spare-sandboxes'), repositoryDir: options.repositoryDir, size: options.spareSandboxes ?? 0 };
+    this.worktreeSpares = new SparePool(pool, worktreeSpares);
+    this.cloneSpares = new SparePool(pool, cloneSpares);
   }
 
   /**
@@ -78,14 +79,16 @@ export class SandboxManager {
     while (this.background.size > 0) await Promise.all(this.background);
   }
 
-  /** True for a worktree path that is one of the pool's spares rather than a work order's sandbox. */
-  isSpareWorktree(worktreePath: string): boolean {
-    return this.spares.holds(worktreePath);
+  /** True for a path that is one of the spares rather than a work order's sandbox. */
+  isSpare(sandboxPath: string): boolean {
+    return this.worktreeSpares.holds(sandboxPath);
   }
 
   /** Removes the mirror's spares; call under `withMirrorLock`, before the mirror itself is removed. */
-  removeSpares(mirrorPath: string): Promise<void> {
-    return this.spares.removeAll(mirrorPath);
+  async removeSpares(mirrorPath: string): Promise<void> {
+    await this.worktreeSpares.removeAll(mirrorPath);
+    await this.cloneSpares.removeAll(mirrorPath);
+    await rm(this.worktreeSpares.folderFor(mirrorPath), { recursive: true, force: true });
   }
 
   /**
@@ -147,22 +150,22 @@ export class SandboxManager {
         return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true, mirrorAction };
       }
       await rm(sandboxPath, { recursive: true, force: true });
-      await git(['worktree', 'prune'], { cwd: mirrorPath });
-      const tip = await baseCommitOf(mirrorPath, baseRef);
-      const fromSpare = this.spares.enabled && (await this.claimSpare(request, mirrorPath, tip, sandboxPath));
-      if (!fromSpare) await git(['worktree', 'add', '--detach', sandboxPath, tip], { cwd: mirrorPath });
+      const [, wanted] = await Promise.all([git(['worktree', 'prune'], { cwd: mirrorPath }), mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch)]);
+      const fromSpare = await this.claimSpare(this.worktreeSpares, request, mirrorPath, wanted, sandboxPath);
+      if (!fromSpare) await git(['worktree', 'add', '--detach', sandboxPath, wanted.commit], { cwd: mirrorPath });
       await this.handToAgent(sandboxPath, mirrorPath);
       this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch, from_spare: fromSpare });
       return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false, mirrorAction };
     });
-    if (this.spares.enabled) this.refillSparesLater(request, mirrorPath, sandbox.baseRef);
+    this.refillLater(this.worktreeSpares, request, mirrorPath, sandbox.baseBranch);
     return sandbox;
   }
 
-  /** A spare that cannot be claimed is never a failed setup: the checkout is made the usual way instead. */
-  private async claimSpare(request: SandboxRequest, mirrorPath: string, tip: string, sandboxPath: string): Promise<boolean> {
+  /** A spare that cannot be claimed is never a failed setup: the sandbox is made the usual way instead. */
+  private async claimSpare(pool: SparePool, request: SandboxRequest, mirrorPath: string, wanted: SpareState, sandboxPath: string): Promise<boolean> {
+    if (!pool.enabled) return false;
     try {
-      return await this.spares.claim(mirrorPath, tip, sandboxPath);
+      return await pool.claim(mirrorPath, wanted, sandboxPath);
     } catch (error) {
       this.log(request, 'sandbox_spare_claim_failed', { mirror_path: mirrorPath, error: String(error) });
       await rm(sandboxPath, { recursive: true, force: true });
@@ -171,13 +174,14 @@ export class SandboxManager {
     }
   }
 
-  /** After the work order has its sandbox, off its path: the next one on this mirror then finds a spare at the tip. */
-  private refillSparesLater(request: SandboxRequest, mirrorPath: string, baseRef: string): void {
+  /** After the work order has its sandbox, off its path: the next one of this type on this mirror then finds a spare. */
+  private refillLater(pool: SparePool, request: SandboxRequest, mirrorPath: string, baseBranch: string): void {
+    if (!pool.enabled) return;
     const refill = this.mirrorLock
       .run(mirrorPath, async () => {
         // Retention may have removed the mirror in between.
         if (!existsSync(path.join(mirrorPath, 'HEAD'))) return;
-        await this.spares.refill(mirrorPath, await baseCommitOf(mirrorPath, baseRef));
+        await pool.refill(mirrorPath, await mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch));
       })
       .catch((error: unknown) => this.log(request, 'sandbox_spare_refill_failed', { mirror_path: mirrorPath, error: String(error) }))
       .finally(() => this.background.delete(refill));
@@ -242,33 +246,17 @@ export class SandboxManager {
     }
     await rm(sandboxPath, { recursive: true, force: true });
     const mirrorPath = this.mirrorPathFor(request);
-    const baseBranch = await this.mirrorLock.run(mirrorPath, async () => {
+    const { baseBranch, fromSpare } = await this.mirrorLock.run(mirrorPath, async () => {
       const synced = await this.syncMirror(request, mirrorPath, authEnv, askedAt);
-      await this.cloneFromMirror(request, mirrorPath, sandboxPath, synced.baseBranch);
-      return synced.baseBranch;
+      const wanted = await mirrorStateOf(mirrorPath, request.cloneUrl, synced.baseBranch);
+      const claimed = await this.claimSpare(this.cloneSpares, request, mirrorPath, wanted, sandboxPath);
+      if (!claimed) await cloneFromMirror(mirrorPath, sandboxPath, wanted);
+      return { baseBranch: synced.baseBranch, fromSpare: claimed };
     });
     await this.handCloneToAgent(sandboxPath);
-    this.log(request, 'sandbox_clone_created', { sandbox_path: sandboxPath, base_branch: baseBranch });
+    this.refillLater(this.cloneSpares, request, mirrorPath, baseBranch);
+    this.log(request, 'sandbox_clone_created', { sandbox_path: sandboxPath, base_branch: baseBranch, from_spare: fromSpare });
     return { sandboxPath, baseBranch, baseRef: `origin/${baseBranch}`, mirrorPath: null, reused: false, mirrorAction: null };
-  }
-
-  /**
-   * What `git clone --no-tags <url>` leaves, without the transfer: the mirror's objects hard-linked (copied when the
-   * folders are on different file systems), its remote-tracking refs (the remote's branches as just fetched, none of the
-   * worktree branches it keeps), origin pointing at the repository, and the default branch checked out tracking it.
-   * Not a clone of the mirror itself, which would turn the mirror's own branches into this sandbox's remote branches.
-   */
-  private async cloneFromMirror(request: SandboxRequest, mirrorPath: string, sandboxPath: string, baseBranch: string): Promise<void> {
-    await git(['init', '--quiet', `--initial-branch=${baseBranch}`, sandboxPath], { cwd: path.dirname(sandboxPath) });
-    const objects = path.join(sandboxPath, '.git', 'objects');
-    const linked = await runProcess('cp', ['-R', '--link', '--', `${path.join(mirrorPath, 'objects')}/.`, `${objects}/`], { cwd: sandboxPath, env: process.env });
-    if (linked.exitCode !== 0) await runProcessChecked('cp', ['-R', '--', `${path.join(mirrorPath, 'objects')}/.`, `${objects}/`]);
-    const refs = await git(['for-each-ref', '--format=create %(refname) %(objectname)', 'refs/remotes/origin/'], { cwd: mirrorPath });
-    await git(['update-ref', '--stdin'], { cwd: sandboxPath, input: `${refs}\n` });
-    await git(['remote', 'add', 'origin', request.cloneUrl], { cwd: sandboxPath });
-    await git(['config', 'remote.origin.tagOpt', '--no-tags'], { cwd: sandboxPath });
-    await git(['symbolic-ref', 'refs/remotes/origin/HEAD', `refs/remotes/origin/${baseBranch}`], { cwd: sandboxPath });
-    await git(['checkout', '--quiet', '-B', baseBranch, '--track', `origin/${baseBranch}`], { cwd: sandboxPath });
   }
 
   private async isUsableCheckout(sandboxPath: string): Promise<boolean> {
@@ -312,11 +300,6 @@ async function fetchWithDefaultBranch(mirrorPath: string, authEnv: Record<string
   if (fetched.status === 'rejected') throw fetched.reason;
   if (detected.status === 'rejected') throw detected.reason;
   return detected.value;
-}
-
-/** The commit the base branch's remote-tracking ref names now: spares and new worktrees are made at exactly this one. */
-function baseCommitOf(mirrorPath: string, baseRef: string): Promise<string> {
-  return git(['rev-parse', '--verify', '--quiet', `refs/remotes/${baseRef}^{commit}`], { cwd: mirrorPath });
 }
 
 function isInside(root: string, target: string): boolean {

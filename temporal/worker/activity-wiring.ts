@@ -40,7 +40,7 @@ export function createActivityDeps(
       workOrderDir: config.workOrderDir,
       logger,
       agentOwner: agentIdentity.isolated ? { uid: agentIdentity.uid, gid: agentIdentity.gid, home: agentIdentity.home } : undefined,
-      spareWorktrees: config.AWO_SPARE_WORKTREES,
+      spareSandboxes: config.AWO_SPARE_SANDBOXES,
     }),
     artifacts: new WorkOrderArtifacts(config.workOrderDir),
     logs,

@@ -43,7 +43,7 @@ export async function ageFiles(files: string[], days: number): Promise<void> {
 /** A sandbox made by the service's own SandboxManager, as setupSandbox makes it, without running a work order. */
 export async function createTestSandbox(
   harness: WorkOrderHarness,
-  options: { repositoryUrl: string; sandboxType?: SandboxType; agentWorkOrderId?: string; spareWorktrees?: number },
+  options: { repositoryUrl: string; sandboxType?: SandboxType; agentWorkOrderId?: string; spareSandboxes?: number },
 ): Promise<Sandbox & { agentWorkOrderId: string }> {
   const agentWorkOrderId = options.agentWorkOrderId ?? newAgentWorkOrderId();
   const repository = parseRepositoryUrl(options.repositoryUrl, harness.forge.url);
@@ -51,7 +51,7 @@ export async function createTestSandbox(
     repositoryDir: harness.config.repositoryDir,
     workOrderDir: harness.config.workOrderDir,
     logger: createLogger('warn'),
-    spareWorktrees: options.spareWorktrees,
+    spareSandboxes: options.spareSandboxes,
   });
   const sandbox = await manager.create(
     {

@@ -135,10 +135,10 @@ describe('retention cleanup on a worker host', () => {
 
   it('removes the spare worktrees of a mirror no work order used within retention together with the mirror, and keeps those of a used one', async () => {
     const idleRepository = await harness.createRepository('retention-spares-idle');
-    const idle = await createTestSandbox(harness, { repositoryUrl: idleRepository.htmlUrl, spareWorktrees: 2 });
+    const idle = await createTestSandbox(harness, { repositoryUrl: idleRepository.htmlUrl, spareSandboxes: 2 });
     const usedRepository = await harness.createRepository('retention-spares-used');
-    const used = await createTestSandbox(harness, { repositoryUrl: usedRepository.htmlUrl, spareWorktrees: 1 });
-    const sparesOf = (mirrorPath: string) => path.join(harness.config.workOrderDir, '.spare-worktrees', path.relative(harness.config.repositoryDir, mirrorPath));
+    const used = await createTestSandbox(harness, { repositoryUrl: usedRepository.htmlUrl, spareSandboxes: 1 });
+    const sparesOf = (mirrorPath: string) => path.join(harness.config.workOrderDir, '.spare-sandboxes', path.relative(harness.config.repositoryDir, mirrorPath));
     expect(await mirrorWorktrees(idle.mirrorPath!)).toHaveLength(3);
     expect(await mirrorWorktrees(used.mirrorPath!)).toHaveLength(2);
     await rm(folderOf(idle.agentWorkOrderId), { recursive: true, force: true });
@@ -151,7 +151,7 @@ describe('retention cleanup on a worker host', () => {
     expect(existsSync(idle.mirrorPath!)).toBe(false);
     expect(existsSync(sparesOf(idle.mirrorPath!))).toBe(false);
     expect(report.prunedWorktrees).toEqual(expect.arrayContaining([`${used.mirrorPath}: ${used.sandboxPath}`]));
-    expect(report.prunedWorktrees.filter((entry) => entry.includes('.spare-worktrees'))).toEqual([]);
+    expect(report.prunedWorktrees.filter((entry) => entry.includes('.spare-sandboxes'))).toEqual([]);
     expect(report.removedMirrors).not.toContain(used.mirrorPath);
     const [usedSpare] = await mirrorWorktrees(used.mirrorPath!);
     expect(usedSpare!.startsWith(sparesOf(used.mirrorPath!))).toBe(true);

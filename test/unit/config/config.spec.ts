@@ -47,7 +47,7 @@ const badValues: Record<string, { value: string; problem: string }> = {
   GITHUB_SERVER_URL: { value: 'github.com', problem: 'not an http(s) URL' },
   AWO_MAX_CONCURRENT: { value: '-1', problem: 'less than 1' },
   AWO_RETENTION_DAYS: { value: 'seven', problem: 'not a number' },
-  AWO_SPARE_WORKTREES: { value: '-1', problem: 'less than 0' },
+  AWO_SPARE_SANDBOXES: { value: '-1', problem: 'less than 0' },
   AWO_PUSH_RETRY_SECONDS: { value: '0', problem: 'less than 1' },
   AWO_APPROVAL_TIMEOUT: { value: '7d', problem: 'not a number' },
   AWO_DATABASE_URL: { value: 'mysql://awo:Sup3rS3cretPw@db/awo', problem: 'not a postgres:// or postgresql:// URL' },

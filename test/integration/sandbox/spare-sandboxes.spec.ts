@@ -12,7 +12,7 @@ import { startTestForge, type TestForge } from '../../fixtures/test-forge.js';
 
 const run = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 
-describe('SandboxManager spare worktrees (real git, the test forge)', () => {
+describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
   let forge: TestForge;
   let root: string;
   let repositoryName: string;
@@ -22,16 +22,17 @@ describe('SandboxManager spare worktrees (real git, the test forge)', () => {
   let mirrorPath: string;
   let repositoryCount = 0;
   let next = 0;
-  const request = (agentWorkOrderId = `wo-${(next++).toString(16).padStart(8, '0')}`): SandboxRequest => ({
+  const request = (agentWorkOrderId = `wo-${(next++).toString(16).padStart(8, '0')}`, sandboxType: SandboxRequest['sandboxType'] = 'git_worktree'): SandboxRequest => ({
     agentWorkOrderId,
-    sandboxType: 'git_worktree',
+    sandboxType,
     cloneUrl,
     owner: 'acme',
     name: repositoryName,
     host: 'forge.test',
   });
-  const spareFolder = () => path.join(root, 'work-orders', '.spare-worktrees', 'forge.test', 'acme', `${repositoryName}.git`);
-  const spares = async () => (await readdir(spareFolder()).catch(() => [] as string[])).filter((entry) => !entry.includes('.')).map((entry) => path.join(spareFolder(), entry));
+  const spareFolder = () => path.join(root, 'work-orders', '.spare-sandboxes', 'forge.test', 'acme', `${repositoryName}.git`);
+  const spares = async (kind = 'worktree') =>
+    (await readdir(spareFolder()).catch(() => [] as string[])).filter((entry) => entry.startsWith(`${kind}-`) && !entry.includes('.')).map((entry) => path.join(spareFolder(), entry));
   const registered = () =>
     run(mirrorPath, 'worktree', 'list', '--porcelain')
       .split('\n')
@@ -39,8 +40,8 @@ describe('SandboxManager spare worktrees (real git, the test forge)', () => {
       .map((line) => line.slice('worktree '.length))
       .filter((worktreePath) => worktreePath !== mirrorPath);
   const trunkTip = () => run(bareDir, 'rev-parse', 'trunk');
-  const createSettled = async (agentWorkOrderId?: string) => {
-    const sandbox = await sandboxes.create(request(agentWorkOrderId), {});
+  const createSettled = async (agentWorkOrderId?: string, sandboxType?: SandboxRequest['sandboxType']) => {
+    const sandbox = await sandboxes.create(request(agentWorkOrderId, sandboxType), {});
     await sandboxes.settled();
     return sandbox;
   };
@@ -58,7 +59,7 @@ describe('SandboxManager spare worktrees (real git, the test forge)', () => {
     const repository = await forge.createRepository({ owner: 'acme', name: repositoryName, defaultBranch: 'trunk', files: { 'README.md': '# spares\n', 'src/a.txt': 'a\n' } });
     bareDir = repository.bareDir;
     cloneUrl = repository.cloneUrl;
-    sandboxes = new SandboxManager({ repositoryDir: path.join(root, 'repositories'), workOrderDir: path.join(root, 'work-orders'), logger: createLogger('silent'), spareWorktrees: 1 });
+    sandboxes = new SandboxManager({ repositoryDir: path.join(root, 'repositories'), workOrderDir: path.join(root, 'work-orders'), logger: createLogger('silent'), spareSandboxes: 1 });
     mirrorPath = sandboxes.mirrorPathFor({ host: 'forge.test', owner: 'acme', name: repositoryName });
   });
   afterEach(async () => {
@@ -75,7 +76,7 @@ describe('SandboxManager spare worktrees (real git, the test forge)', () => {
     const spareAdmin = await adminNameOf(spare!);
 
     const second = await sandboxes.create(request(), {});
-    expect(spareAdmin).toMatch(/^spare-/);
+    expect(spareAdmin).toMatch(/^worktree-/);
     expect(await adminNameOf(second.sandboxPath)).toBe(spareAdmin);
     expect(second).toMatchObject({ baseBranch: 'trunk', baseRef: 'origin/trunk', reused: false, mirrorAction: 'fetched' });
     expect(run(second.sandboxPath, 'rev-parse', 'HEAD')).toBe(trunkTip());
@@ -112,7 +113,11 @@ describe('SandboxManager spare worktrees (real git, the test forge)', () => {
 
   const damages: Array<[string, (spare: string) => Promise<void>]> = [
     ['made but never marked ready (a crash during the checkout)', (spare) => rm(`${spare}.ready`)],
-    ['marked at a commit its HEAD is not at', (spare) => writeFile(`${spare}.ready`, `${'0'.repeat(40)}\n`)],
+    [
+      'marked at a commit its HEAD is not at',
+      async (spare) => writeFile(`${spare}.ready`, JSON.stringify({ ...JSON.parse(await readFile(`${spare}.ready`, 'utf8')), commit: '0'.repeat(40) })),
+    ],
+    ['with a marker that is not one', (spare) => writeFile(`${spare}.ready`, '{"commit":')],
     [
       'registered for another folder',
       async (spare) => {
@@ -179,6 +184,57 @@ describe('SandboxManager spare worktrees (real git, the test forge)', () => {
     expect(run(later.sandboxPath, 'rev-parse', 'HEAD')).toBe(trunkTip());
   });
 
+  /** What the sandbox manager's own test asks of a git_branch sandbox: what `git clone --no-tags` leaves. */
+  const expectFreshClone = (cwd: string, remoteBranches: string[]) => {
+    expect(run(cwd, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('trunk');
+    expect(run(cwd, 'rev-parse', '--abbrev-ref', 'trunk@{upstream}')).toBe('origin/trunk');
+    expect(run(cwd, 'rev-parse', 'HEAD')).toBe(trunkTip());
+    expect(run(cwd, 'for-each-ref', '--format=%(refname)').split('\n').sort()).toEqual(
+      ['refs/heads/trunk', 'refs/remotes/origin/HEAD', ...remoteBranches.map((branch) => `refs/remotes/origin/${branch}`)].sort(),
+    );
+    expect(run(cwd, 'symbolic-ref', 'refs/remotes/origin/HEAD')).toBe('refs/remotes/origin/trunk');
+    expect(run(cwd, 'remote', 'get-url', 'origin')).toBe(cloneUrl);
+    expect(run(cwd, 'config', 'remote.origin.tagOpt')).toBe('--no-tags');
+    expect(run(cwd, 'status', '--porcelain')).toBe('');
+    expect(run(cwd, 'fsck', '--no-dangling')).toBe('');
+  };
+
+  it('hands the next git_branch work order a spare clone that is what a fresh clone would be, and makes a new one', async () => {
+    await forge.commitToBranch('acme', repositoryName, { branch: 'feature', files: { 'feature.txt': 'feature\n' }, message: 'feature' });
+    await createSettled(undefined, 'git_branch');
+    const [spare] = await spares('clone');
+    expect(spare).toBeDefined();
+    const spareInode = (await stat(spare!)).ino;
+
+    const sandbox = await sandboxes.create(request(undefined, 'git_branch'), {});
+    // Renamed into place while the spare still existed: the same inode is the same folder.
+    expect((await stat(sandbox.sandboxPath)).ino).toBe(spareInode);
+    expect(sandbox).toMatchObject({ baseBranch: 'trunk', baseRef: 'origin/trunk', mirrorPath: null, reused: false });
+    expectFreshClone(sandbox.sandboxPath, ['trunk', 'feature']);
+    await sandboxes.settled();
+    const [refilled] = await spares('clone');
+    expect(refilled).toBeDefined();
+    expect(refilled).not.toBe(spare);
+    // A git_worktree work order on the same mirror finds no clone spare made for it, and the other way round.
+    expect(await spares('worktree')).toEqual([]);
+  });
+
+  it('brings a spare clone made before the remote changed to the remote as it is now: new tip, new branches, gone ones gone', async () => {
+    await forge.commitToBranch('acme', repositoryName, { branch: 'old-feature', files: { 'old.txt': 'old\n' }, message: 'old feature' });
+    await createSettled(undefined, 'git_branch');
+    const [spare] = await spares('clone');
+    const spareInode = (await stat(spare!)).ino;
+    run(bareDir, 'update-ref', '-d', 'refs/heads/old-feature');
+    await forge.commitToBranch('acme', repositoryName, { branch: 'pushed', files: { 'pushed.txt': 'pushed\n' }, message: 'pushed by another work order' });
+    await forge.commitToBranch('acme', repositoryName, { branch: 'trunk', files: { 'later.txt': 'later\n', 'src/a.txt': 'changed\n' }, message: 'later' });
+
+    const sandbox = await sandboxes.create(request(undefined, 'git_branch'), {});
+    expect((await stat(sandbox.sandboxPath)).ino).toBe(spareInode);
+    expectFreshClone(sandbox.sandboxPath, ['trunk', 'pushed']);
+    expect(await readFile(path.join(sandbox.sandboxPath, 'src', 'a.txt'), 'utf8')).toBe('changed\n');
+    expect(run(sandbox.sandboxPath, 'log', '-1', '--format=%s', 'origin/pushed')).toBe('pushed by another work order');
+  });
+
   it('makes no spare when the pool is off', async () => {
     const off = new SandboxManager({ repositoryDir: path.join(root, 'repositories'), workOrderDir: path.join(root, 'work-orders'), logger: createLogger('silent') });
     const sandbox = await off.create(request(), {});
@@ -193,14 +249,14 @@ describe('SandboxManager spare worktrees (real git, the test forge)', () => {
     const identity = await prepareAgentIdentity({ AWO_HOME: root, workOrderDir: path.join(root, 'work-orders'), repositoryDir: path.join(root, 'repositories') });
     if (!identity.isolated) throw new Error(identity.reason);
     const agent = { uid: identity.uid, gid: identity.gid, home: identity.home };
-    sandboxes = new SandboxManager({ repositoryDir: path.join(root, 'repositories'), workOrderDir: path.join(root, 'work-orders'), logger: createLogger('silent'), agentOwner: agent, spareWorktrees: 1 });
+    sandboxes = new SandboxManager({ repositoryDir: path.join(root, 'repositories'), workOrderDir: path.join(root, 'work-orders'), logger: createLogger('silent'), agentOwner: agent, spareSandboxes: 1 });
     await createSettled();
     const [spare] = await spares();
     const spareAdminDir = (await readFile(path.join(spare!, '.git'), 'utf8')).replace(/^gitdir: /, '').trim();
     for (const own of [spare!, path.join(spare!, 'README.md'), spareAdminDir, path.join(spareAdminDir, 'HEAD')]) {
       expect([own, (await stat(own)).uid]).toEqual([own, 0]);
     }
-    expect((await stat(path.join(root, 'work-orders', '.spare-worktrees'))).mode & 0o077).toBe(0);
+    expect((await stat(path.join(root, 'work-orders', '.spare-sandboxes'))).mode & 0o077).toBe(0);
     const asAgent = (file: string, ...args: string[]) => execa(file, args, { uid: agent.uid, gid: agent.gid, reject: false, env: { PATH: process.env.PATH } });
     expect((await asAgent('ls', spare!)).exitCode).not.toBe(0);
     expect((await asAgent('touch', path.join(spare!, 'planted.txt'))).exitCode).not.toBe(0);
@@ -216,5 +272,16 @@ describe('SandboxManager spare worktrees (real git, the test forge)', () => {
     const [refilled] = await spares();
     expect((await stat(refilled!)).uid).toBe(0);
     expect((await stat(path.join(mirrorPath, 'config'))).uid).toBe(0);
+
+    await createSettled(undefined, 'git_branch');
+    const [cloneSpare] = await spares('clone');
+    expect((await stat(path.join(cloneSpare!, '.git', 'config'))).uid).toBe(0);
+    expect((await asAgent('ls', cloneSpare!)).exitCode).not.toBe(0);
+    const clone = await sandboxes.create(request(undefined, 'git_branch'), {});
+    for (const own of [clone.sandboxPath, path.join(clone.sandboxPath, 'README.md'), path.join(clone.sandboxPath, '.git', 'config'), path.join(clone.sandboxPath, '.git', 'index')]) {
+      expect([own, (await stat(own)).uid]).toEqual([own, agent.uid]);
+    }
+    const cloneStatus = await asAgent('git', '-C', clone.sandboxPath, 'status', '--porcelain');
+    expect({ exitCode: cloneStatus.exitCode, stdout: cloneStatus.stdout }).toEqual({ exitCode: 0, stdout: '' });
   });
 });
