@@ -10,12 +10,13 @@
  * - Floor: the same agent turns run directly with `claude -p` in a clone of the same repository, no service; every
  *   figure is printed with its ratio to the floor, so the numbers hold on a noisy machine.
  * - Six at once (AWO_MAX_CONCURRENT=6) against the floor's six at once; the service's own CPU time per work order
- *   (its processes, not the agent processes it starts); cancel latency (POST /cancel -> `cancelled` visible and the
- *   agent's processes gone); memory of the service's node processes idle and with 20 open work orders, the Temporal
- *   dev server's separately.
+ *   (its processes, not the agent processes it starts, nor the dev server); cancel latency (POST /cancel ->
+ *   `cancelled` visible and the agent's processes gone); CPU per GET of one work order, its steps and the list, for a
+ *   running and a completed work order; memory of the service's node processes idle and with 20 open work orders, the
+ *   Temporal dev server's separately.
  *
- * BENCH_PERF_COUNT (default 5) sequential work orders per step set; BENCH_CANCEL_COUNT (default 5); BENCH_PERF_PARTS
- * (default timeline,six,cancel,memory) the parts to run.
+ * BENCH_PERF_COUNT (default 5) sequential work orders per step set; BENCH_CANCEL_COUNT (default 10); BENCH_GET_COUNT
+ * (default 200) GETs per kind; BENCH_PERF_PARTS (default timeline,six,cancel,get,memory) the parts to run.
  */
 import { execFile, spawn } from 'node:child_process';
 import { readFile, readdir, readlink, rm, mkdtemp } from 'node:fs/promises';
@@ -34,7 +35,8 @@ import { type Mark, printPhaseTable, workOrderMarks } from './work-order-phases.
 const run = promisify(execFile);
 const prefix = '/api/agent-work-orders';
 const count = Number(process.env.BENCH_PERF_COUNT ?? 5);
-const cancelCount = Number(process.env.BENCH_CANCEL_COUNT ?? 5);
+const cancelCount = Number(process.env.BENCH_CANCEL_COUNT ?? 10);
+const getCount = Number(process.env.BENCH_GET_COUNT ?? 200);
 const concurrent = 6;
 const pollMs = 20;
 const cancelMarker = 'BENCH-CANCEL';
@@ -42,7 +44,7 @@ const sleepCommand = 'sleep 3717';
 const threeSteps = ['create-branch', 'planning', 'commit'];
 const fiveSteps = ['create-branch', 'planning', 'execute', 'commit', 'create-pr'];
 
-const parts = new Set((process.env.BENCH_PERF_PARTS ?? 'timeline,six,cancel,memory').split(','));
+const parts = new Set((process.env.BENCH_PERF_PARTS ?? 'timeline,six,cancel,get,memory').split(','));
 
 const rules: Rule[] = [{ match: cancelMarker, turns: [bashTurn(sleepCommand), textTurn('slept')] }, ...benchStepRules];
 
@@ -73,14 +75,14 @@ async function main(): Promise<void> {
     for (const steps of parts.has('timeline') ? [threeSteps, fiveSteps] : []) {
       const service: Timeline[] = [];
       const floor: Timeline[] = [];
-      const cpuBefore = await serviceCpuSeconds(bench.process.pid!);
+      const cpuBefore = (await cpuSeconds(bench.process.pid!)).service;
       for (let index = 0; index < count; index += 1) {
         // Interleaved, so both see the same machine.
         service.push(await serviceRun(bench, repository, steps, temporal));
         floor.push(await floorRun(bench, repository, scratch, `f${steps.length}-${index}`, steps));
         process.stderr.write('.');
       }
-      const cpuPerWorkOrder = ((await serviceCpuSeconds(bench.process.pid!)) - cpuBefore) / count;
+      const cpuPerWorkOrder = ((await cpuSeconds(bench.process.pid!)).service - cpuBefore) / count;
       process.stderr.write('\n');
       console.log(`\n${steps.join(' / ')} (median of ${count}; ratio = service / floor)`);
       const pick = (timelines: Timeline[], key: keyof Omit<Timeline, 'gaps' | 'marks'>) => median(timelines.map((timeline) => timeline[key]));
@@ -100,13 +102,19 @@ async function main(): Promise<void> {
     }
 
     if (parts.has('six')) {
+      const cpuBefore = await cpuSeconds(bench.process.pid!);
       const serviceStart = performance.now();
       await Promise.all(Array.from({ length: concurrent }, () => serviceRun(bench, repository, fiveSteps)));
       const serviceWall = (performance.now() - serviceStart) / 1000;
+      const cpuAfter = await cpuSeconds(bench.process.pid!);
       const floorStart = performance.now();
       await Promise.all(Array.from({ length: concurrent }, (_, index) => floorRun(bench, repository, scratch, `pf-${index}`, fiveSteps)));
       const floorWall = (performance.now() - floorStart) / 1000;
       console.log(`\nsix at once (five steps, limit ${concurrent}): service ${serviceWall.toFixed(2)} s, floor ${floorWall.toFixed(2)} s, ratio ${(serviceWall / floorWall).toFixed(2)}`);
+      console.log(
+        `six at once, CPU time per work order (GET polled every ${pollMs} ms until completed): service ${((cpuAfter.service - cpuBefore.service) / concurrent).toFixed(2)} s ` +
+          `(its node processes, not the agents'), Temporal dev server ${((cpuAfter.temporal - cpuBefore.temporal) / concurrent).toFixed(2)} s`,
+      );
     }
 
     if (parts.has('cancel')) {
@@ -114,6 +122,8 @@ async function main(): Promise<void> {
       for (let index = 0; index < cancelCount; index += 1) cancels.push(await cancelOne(bench, repository));
       console.log(`cancel: POST /cancel -> cancelled visible and agent processes gone: median ${seconds(median(cancels))}, p95 ${seconds(percentile(cancels, 95))} (n=${cancelCount})`);
     }
+
+    if (parts.has('get')) await getCosts(bench, repository);
 
     if (!parts.has('memory')) return;
     const open = await Promise.all(Array.from({ length: 20 }, () => post(bench, repository, cancelMarker, threeSteps)));
@@ -212,6 +222,41 @@ async function cancelOne(bench: BenchService, repository: Repository): Promise<n
   return (performance.now() - cancelAt) / 1000;
 }
 
+/**
+ * CPU time the service (API and worker, not the dev server) spends per GET, each kind asked getCount times in a row of
+ * a running work order (its agent sleeps) and of a completed one: what a polling UI costs it.
+ */
+async function getCosts(bench: BenchService, repository: Repository): Promise<void> {
+  const completed = await post(bench, repository, 'Add bench.txt', threeSteps);
+  await waitUntil(async () => ((await (await fetch(`${bench.baseUrl}${prefix}/${completed}`)).json()) as AgentWorkOrder).status === 'completed', `${completed} to complete`);
+  const running = await post(bench, repository, cancelMarker, threeSteps);
+  await waitUntil(async () => (await processesIn(running)).length > 0 && (await processesWith(sleepCommand)).length > 0, `the agent of ${running} to run`);
+  console.log(`\nCPU per GET (${getCount} in a row each; service = its node processes, dev server separately; latency p50 / p99)`);
+  for (const [label, url] of [
+    ['GET one, running', `${prefix}/${running}`],
+    ['GET steps, running', `${prefix}/${running}/steps`],
+    ['GET one, completed', `${prefix}/${completed}`],
+    ['GET steps, completed', `${prefix}/${completed}/steps`],
+    ['GET list ?limit=100', `${prefix}/?limit=100`],
+  ] as const) {
+    const before = await cpuSeconds(bench.process.pid!);
+    const times: number[] = [];
+    for (let index = 0; index < getCount; index += 1) {
+      const startedAt = performance.now();
+      const response = await fetch(`${bench.baseUrl}${url}`);
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      await response.arrayBuffer();
+      times.push(performance.now() - startedAt);
+    }
+    const after = await cpuSeconds(bench.process.pid!);
+    const perGet = (kind: 'service' | 'temporal') => `${(((after[kind] - before[kind]) / getCount) * 1000).toFixed(2)} ms`;
+    console.log(
+      `${label.padEnd(22)} service ${perGet('service').padStart(8)}  dev server ${perGet('temporal').padStart(8)}  latency ${percentile(times, 50).toFixed(1)} / ${percentile(times, 99).toFixed(1)} ms`,
+    );
+  }
+  await fetch(`${bench.baseUrl}${prefix}/${running}/cancel`, { method: 'POST' });
+}
+
 async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (!(await probe())) {
@@ -295,16 +340,19 @@ function printMemory(bench: BenchService, idle: ProcessMemory[], busy: ProcessMe
   for (const [label, idleCell, busyCell] of table) console.log(`  ${label.padEnd(widths[0]!)}  ${idleCell.padStart(widths[1]!)}  ${busyCell.padStart(widths[2]!)}`);
 }
 
-/** User + system time of the service's own node processes (children's time, i.e. the agents', not included). */
-async function serviceCpuSeconds(root: number): Promise<number> {
-  let ticks = 0;
+/**
+ * User + system time of the service's own processes (node and the tools it runs while they run) and of the dev server;
+ * the agents' processes are not in the tree, and children's time of ended processes is not counted.
+ */
+async function cpuSeconds(root: number): Promise<{ service: number; temporal: number }> {
+  const ticks = { service: 0, temporal: 0 };
   for (const { pid, kind } of await serviceTree(root)) {
-    if (kind === 'temporal') continue;
     const stat = await readProc(pid, 'stat');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
+    // The tools the worker runs (git, ...) count to the service.
+    ticks[kind === 'temporal' ? 'temporal' : 'service'] += Number(fields[11]) + Number(fields[12]);
   }
-  return ticks / 100;
+  return { service: ticks.service / 100, temporal: ticks.temporal / 100 };
 }
 
 function rows(table: Array<[string, number, number]>): void {
