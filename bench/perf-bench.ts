@@ -348,6 +348,8 @@ async function cpuSeconds(root: number): Promise<{ service: number; temporal: nu
   const ticks = { service: 0, temporal: 0 };
   for (const { pid, kind } of await serviceTree(root)) {
     const stat = await readProc(pid, 'stat');
+    // A process that ended since the tree was read has no stat left to count.
+    if (!stat) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // The tools the worker runs (git, ...) count to the service.
     ticks[kind === 'temporal' ? 'temporal' : 'service'] += Number(fields[11]) + Number(fields[12]);
