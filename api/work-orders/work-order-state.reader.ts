@@ -26,15 +26,20 @@ import {
 import { awoPhaseKey, awoStatusKey, awoStepKey } from '../../workflows/search-attributes.js';
 import { type ExecutionSummary, WorkOrderGateway } from './work-order-gateway.js';
 import { WorkOrderListCache } from './work-order-list-cache.js';
+import { PromptsSinceMemo } from './prompts-since-memo.js';
 
 /**
- * Reads work orders from Temporal, the only source of truth (never a worker's disk): a running one answers its
- * queries; a closed one left its final state and steps as its result or failure details; the list reads the memo and
- * search attributes visibility returns. With no worker and nothing recorded, the start input and the search attributes
- * still tell what the work order is and how far it got.
+ * Reads work orders from Temporal, the only source of truth (never a worker's disk), with the cheapest call that is
+ * correct: the memo the workflow upserts with every state change, as describe or visibility return it, is the state
+ * (running or ended) whenever it is current; a running work order answers queries for what the memo lacks (its steps,
+ * the latest commit message, a prompt's count before the workflow publishes it); a closed one left its steps in its
+ * result or failure details. With no worker and nothing recorded, the start input and the search attributes still tell
+ * what the work order is and how far it got.
  */
 @Injectable()
 export class WorkOrderStateReader {
+  private readonly prompts = new PromptsSinceMemo();
+
   constructor(
     private readonly gateway: WorkOrderGateway,
     private readonly listCache: WorkOrderListCache,
@@ -60,10 +65,16 @@ export class WorkOrderStateReader {
     this.listCache.invalidate();
   }
 
+  /** A prompt sent through this API: until the memo counts it, the work order's state is asked of a worker. */
+  promptSent(agentWorkOrderId: string): void {
+    this.prompts.noteSent(agentWorkOrderId);
+    this.listCache.invalidate();
+  }
+
   private async readList(filter: { status?: WorkOrderStatus; limit: number }): Promise<AgentWorkOrder[]> {
     const executions = await this.gateway.list(filter);
     // Rows whose memo is not current (histories from before the workflow kept it) are the only ones read one by one.
-    const states = await Promise.all(executions.map((execution) => this.fromMemo(execution, { current: true }) ?? this.stateOf(execution)));
+    const states = await Promise.all(executions.map((execution) => this.currentMemo(execution) ?? this.stateOf(execution)));
     return this.withQueuePositions(states);
   }
 
@@ -77,6 +88,8 @@ export class WorkOrderStateReader {
 
   /** The state of an execution already described or listed. */
   async stateOf(execution: ExecutionSummary): Promise<AgentWorkOrder> {
+    const memo = this.currentMemo(execution);
+    if (memo) return memo;
     let state: AgentWorkOrder | undefined;
     if (isOpenExecution(execution)) {
       state = (await this.gateway.query(execution, workOrderStateQuery)) ?? this.fromMemo(execution);
@@ -107,8 +120,8 @@ export class WorkOrderStateReader {
   async steps(agentWorkOrderId: string): Promise<StepHistory> {
     const execution = await this.describe(agentWorkOrderId);
     if (!isOpenExecution(execution)) {
-      // Completed and failed runs carry their steps in the result or failure; a cancelled one in the memo.
-      const steps = (await this.gateway.finalRecord(execution))?.steps ?? cancelledSteps(execution);
+      // A cancelled run keeps its steps in the memo; completed and failed ones carry them in the result or failure.
+      const steps = cancelledSteps(execution) ?? (await this.gateway.finalRecord(execution))?.steps;
       if (steps) return { agent_work_order_id: agentWorkOrderId, steps };
     }
     // Open, or closed before the workflow recorded its steps: a worker replays the history to answer.
@@ -119,6 +132,21 @@ export class WorkOrderStateReader {
   /** The prompts waiting for their turn, or undefined when no worker answered. */
   pendingPrompts(execution: ExecutionSummary): Promise<PromptSignalPayload[] | undefined> {
     return this.gateway.query(execution, pendingPromptsQuery);
+  }
+
+  /**
+   * The memo when it says all a worker would: upserted with the search attributes (so the workflow's latest state),
+   * and, while the work order runs, written after any prompt sent through this API. A closed work order's memo is its
+   * final state (nothing is published after the ended status; a terminated one is reconciled with the server's status).
+   */
+  private currentMemo(execution: ExecutionSummary): AgentWorkOrder | undefined {
+    const memo = this.fromMemo(execution, { current: true });
+    if (!memo) return undefined;
+    if (!isOpenExecution(execution)) {
+      this.prompts.forget(execution.workflowId);
+      return memo;
+    }
+    return this.prompts.mayLackPrompt(execution.workflowId, memo.updated_at) ? undefined : memo;
   }
 
   /**

@@ -102,7 +102,7 @@ export class WorkOrdersService {
     const waiting = await this.reader.pendingPrompts(execution);
     const promptId = `prompt-${randomUUID()}`;
     await this.gateway.signal(agentWorkOrderId, promptSignal, { prompt_text: promptText, prompt_id: promptId });
-    this.reader.listChanged();
+    this.reader.promptSent(agentWorkOrderId);
     this.logger.info({ event: 'api_prompt_queued', agent_work_order_id: agentWorkOrderId, prompt_id: promptId }, 'api_prompt_queued');
     const position = waiting ? waiting.length + 1 : null;
     return {
