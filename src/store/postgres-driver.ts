@@ -1,13 +1,15 @@
-import pg from 'pg';
+import type { Pool } from 'pg';
 import { type SqlDriver, type SqlExecutor, type SqlRow, type SqlValue, UniqueConstraintError } from './sql-driver.js';
 
 /** PostgreSQL through a pg Pool: what `AWO_DATABASE_URL` selects, shared by every API and worker replica. */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: Pool) {}
 
   static async open(connectionString: string, onPoolError: (error: Error) => void = () => {}): Promise<PostgresDriver> {
+    // Loaded here, not with the module: a service on SQLite and log files (the default) never holds pg (~3 MiB heap).
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString,
       max: 4,
@@ -63,7 +65,7 @@ export class PostgresDriver implements SqlDriver {
   }
 }
 
-type Queryable = Pick<pg.Pool, 'query'>;
+type Queryable = Pick<Pool, 'query'>;
 
 async function runQuery<Row extends SqlRow>(target: Queryable, sql: string, params: readonly SqlValue[]): Promise<Row[]> {
   const result = await target.query<Row>(sql, [...params]);
