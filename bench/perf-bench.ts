@@ -69,7 +69,8 @@ async function main(): Promise<void> {
     const repository = await bench.forge.createRepository({ owner: 'bench', name: 'warm' });
     await serviceRun(bench, repository, threeSteps);
     await floorRun(bench, repository, scratch, 'warm-up', threeSteps);
-    await sleep(2_000);
+    // Idle as a service sits between work orders: past the 10 s after which the worker's command spawner ends.
+    await sleep(parts.has('memory') ? 12_000 : 2_000);
     const idle = await memory(bench.process.pid!);
 
     for (const steps of parts.has('timeline') ? [threeSteps, fiveSteps] : []) {
