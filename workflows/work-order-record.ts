@@ -1,4 +1,4 @@
-import { patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { initialWorkOrderState } from '../src/models/work-order-initial-state.js';
 import type { AgentWorkOrder, GitProgress, StepRecord, WorkOrderInput } from '../src/models/work-order.js';
 import { type EndedWorkOrder, gitProgressQuery, stepHistoryQuery, workOrderMemoKey, workOrderStateQuery } from './messages.js';
@@ -7,6 +7,11 @@ import { describeWorkOrder } from './work-order-summary.js';
 
 /** Work orders started before this patch publish search attributes only; later ones also the memo. */
 export const workOrderMemoPatch = 'awo-work-order-memo';
+
+/** See publishLater: well past the turns between a step's end and the next step's start, and cheap. */
+const publishAfterMicrotasks = 100;
+
+const searchAttributeKeys = Object.fromEntries([awoStatusKey, awoPhaseKey, awoRepositoryKey, awoStepKey].map((key) => [key.name, key]));
 
 /**
  * A work order's state and step history, and everything that publishes them: queries, search attributes, the memo
@@ -19,8 +24,17 @@ export class WorkOrderRecord {
   /** The work order ended in a way a person should inspect (a passed budget): cleanup leaves the sandbox to retention. */
   keepSandbox = false;
 
-  constructor(input: WorkOrderInput) {
+  /** Fast path: changes are published once, when the workflow task's code has run (see fast-path.ts). */
+  private readonly coalesce: boolean;
+  private publishQueued = false;
+  /** What the search attributes were last set to: at first, what the work order was started with. */
+  private published: Record<string, string>;
+
+  constructor(input: WorkOrderInput, options: { coalesce?: boolean } = {}) {
     this.state = initialWorkOrderState(input);
+    this.coalesce = options.coalesce ?? false;
+    const started = workflowInfo().typedSearchAttributes;
+    this.published = Object.fromEntries(Object.values(searchAttributeKeys).map((key) => [key.name, String(started.get(key) ?? '')]));
     setHandler(workOrderStateQuery, () => this.state);
     setHandler(gitProgressQuery, (): GitProgress => ({
       agent_work_order_id: this.state.agent_work_order_id,
@@ -35,14 +49,52 @@ export class WorkOrderRecord {
 
   update(changes: Partial<AgentWorkOrder>): void {
     Object.assign(this.state, changes, { updated_at: new Date().toISOString() });
-    upsertSearchAttributes([
-      { key: awoStatusKey, value: this.state.status },
-      { key: awoPhaseKey, value: this.state.current_phase ?? 'none' },
-      { key: awoRepositoryKey, value: this.state.repository_url },
-      { key: awoStepKey, value: this.state.current_step ?? 'none' },
-    ]);
-    if (patched(workOrderMemoPatch)) upsertMemo({ [workOrderMemoKey]: this.state });
+    if (!this.coalesce) {
+      upsertSearchAttributes([
+        { key: awoStatusKey, value: this.state.status },
+        { key: awoPhaseKey, value: this.state.current_phase ?? 'none' },
+        { key: awoRepositoryKey, value: this.state.repository_url },
+        { key: awoStepKey, value: this.state.current_step ?? 'none' },
+      ]);
+      if (patched(workOrderMemoPatch)) upsertMemo({ [workOrderMemoKey]: this.state });
+      setCurrentDetails(describeWorkOrder(this.state));
+      return;
+    }
+    if (this.publishQueued) return;
+    this.publishQueued = true;
+    void this.publishLater();
+  }
+
+  /**
+   * The SDK runs every microtask of an activation before it completes the workflow task, so this publishes within
+   * the task that made the changes. It waits some microtask turns first: the workflow's own code takes one turn per
+   * await of something already settled (a step's outcome, its git, the next step's start are about a dozen apart), and
+   * publishing after them puts all their changes in one memo. Code still running later only queues another publish.
+   */
+  private async publishLater(): Promise<void> {
+    for (let turn = 0; turn < publishAfterMicrotasks; turn += 1) await Promise.resolve();
+    this.publish();
+  }
+
+  private publish(): void {
+    this.publishQueued = false;
+    const values = this.searchAttributeValues();
+    const changed = Object.entries(values).filter(([key, value]) => this.published[key] !== value);
+    if (changed.length > 0) {
+      upsertSearchAttributes(changed.map(([key, value]) => ({ key: searchAttributeKeys[key]!, value })));
+      this.published = values;
+    }
+    upsertMemo({ [workOrderMemoKey]: this.state });
     setCurrentDetails(describeWorkOrder(this.state));
+  }
+
+  private searchAttributeValues(): Record<string, string> {
+    return {
+      [awoStatusKey.name]: this.state.status,
+      [awoPhaseKey.name]: this.state.current_phase ?? 'none',
+      [awoRepositoryKey.name]: this.state.repository_url,
+      [awoStepKey.name]: this.state.current_step ?? 'none',
+    };
   }
 
   /** Not published by itself: it changes from signal handlers, and the next update carries it. */

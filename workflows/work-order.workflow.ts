@@ -7,6 +7,7 @@ import type { EndedWorkOrder } from './messages.js';
 import { asksForPlanApproval, PlanApprovalGate, PlanRejected } from './plan-approval.js';
 import { PromptRouter } from './prompt-router.js';
 import { openPullRequest } from './pull-request-step.js';
+import { usesFastPath } from './fast-path.js';
 import { usesLeanOrchestration } from './lean-orchestration.js';
 import { hostActivities, hostPickupTimeoutSeconds, sharedActivities } from './work-order-activities.js';
 import { cleanUpWorkOrder, publishCancelledSteps } from './work-order-cleanup.js';
@@ -20,7 +21,7 @@ import type { WorkOrderRun } from './work-order-run.js';
  */
 export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<EndedWorkOrder> {
   const lean = usesLeanOrchestration();
-  const record = new WorkOrderRecord(input);
+  const record = new WorkOrderRecord(input, { coalesce: usesFastPath() });
   const prompts = new PromptRouter(record);
   const admission = new AdmissionSlot();
   const approval = new PlanApprovalGate(record);
