@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, lchown, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runProcessChecked } from '../process/process-runner.js';
 
@@ -29,7 +29,7 @@ export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, wor
   const objectsInfo = path.join(objects, 'info');
   await mkdir(objectsInfo, { recursive: true });
   // The folders first: from then on nothing can be added to or swapped in them behind the walk below.
-  await claim(worker, [mirrorPath, objects, path.join(mirrorPath, 'worktrees')].filter((folder) => existsSync(folder)), false);
+  await claimFolders(worker, [mirrorPath, objects, path.join(mirrorPath, 'worktrees')].filter((folder) => existsSync(folder)));
   const workerParts: string[] = [];
   for (const entry of await readdir(mirrorPath)) {
     if (agentParts.has(entry)) continue;
@@ -38,14 +38,17 @@ export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, wor
     if ((await lstat(entryPath)).isSymbolicLink()) await rm(entryPath);
     else workerParts.push(entryPath);
   }
-  await claim(worker, [...workerParts, objectsInfo], true);
-
   const agentFolders = [...looseObjectFolders, 'pack'].map((folder) => path.join(objects, folder));
   await Promise.all([...agentFolders, path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')].map((folder) => mkdir(folder, { recursive: true })));
-  await runProcessChecked('chown', ['--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentFolders]);
   const agentTrees = [path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')];
   if (worktreeAdminDir && path.dirname(worktreeAdminDir) === path.join(mirrorPath, 'worktrees')) agentTrees.push(worktreeAdminDir);
-  await runProcessChecked('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentTrees]);
+  // Disjoint sets, each in a folder already the worker's: handed over at once (each command once cost a sandbox setup
+  // tens of milliseconds on a loaded host). The loose-object folders are 257 single calls, not worth a process.
+  await Promise.all([
+    claimTrees(worker, [...workerParts, objectsInfo]),
+    Promise.all(agentFolders.map((folder) => lchown(folder, agent.uid, agent.gid))),
+    runProcessChecked('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentTrees]),
+  ]);
 }
 
 /** False for a mirror the agent could write as a whole (one shared by an older version of the service). */
@@ -62,9 +65,17 @@ export async function worktreeAdminDirOf(sandboxPath: string): Promise<string | 
   return match ? path.resolve(sandboxPath, match[1].trim()) : undefined;
 }
 
-async function claim(worker: Owner, targets: string[], recursive: boolean): Promise<void> {
-  if (targets.length === 0) return;
-  const flag = recursive ? ['-R'] : [];
-  await runProcessChecked('chown', [...flag, '--no-dereference', `${worker.uid}:${worker.gid}`, '--', ...targets]);
-  await runProcessChecked('chmod', [...flag, 'go-w', '--', ...targets]);
+/** The worker's, not writable by others; not followed when one is a link (there is none unless planted). */
+async function claimFolders(worker: Owner, folders: string[]): Promise<void> {
+  for (const folder of folders) {
+    await lchown(folder, worker.uid, worker.gid);
+    const stats = await lstat(folder);
+    if (!stats.isSymbolicLink()) await chmod(folder, stats.mode & 0o7777 & ~0o022);
+  }
+}
+
+/** The worker's with everything below, then not writable by others (in that order: an owner could add the bit back). */
+async function claimTrees(worker: Owner, targets: string[]): Promise<void> {
+  await runProcessChecked('chown', ['-R', '--no-dereference', `${worker.uid}:${worker.gid}`, '--', ...targets]);
+  await runProcessChecked('chmod', ['-R', 'go-w', '--', ...targets]);
 }

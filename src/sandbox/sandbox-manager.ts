@@ -98,12 +98,18 @@ export class SandboxManager {
   private async handToAgent(sandboxPath: string, mirrorPath?: string): Promise<void> {
     const owner = this.options.agentOwner;
     if (!owner) return;
-    await runProcessChecked('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath]);
-    await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
-    if (mirrorPath) {
-      await shareMirrorWithAgent(mirrorPath, owner, await worktreeAdminDirOf(sandboxPath));
-      await allowTraversalBetween(this.options.repositoryDir, mirrorPath);
-    }
+    // The sandbox and the mirror are handed over side by side: no file is in both.
+    await Promise.all([
+      (async () => {
+        await runProcessChecked('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath]);
+        await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
+      })(),
+      (async () => {
+        if (!mirrorPath) return;
+        await shareMirrorWithAgent(mirrorPath, owner, await worktreeAdminDirOf(sandboxPath));
+        await allowTraversalBetween(this.options.repositoryDir, mirrorPath);
+      })(),
+    ]);
   }
 
   /**
