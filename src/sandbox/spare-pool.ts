@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { makeFolder } from '../files/make-folder.js';
@@ -92,8 +92,9 @@ export class SparePool {
   /** Brings the mirror's pool to its size in ready spares at `wanted`: broken ones removed, stale ones moved on. */
   async refill(mirrorPath: string, wanted: SpareState): Promise<void> {
     if (!this.enabled) return;
-    await makeFolder(this.options.spareDir, 0o700);
     await makeFolder(this.folderFor(mirrorPath), 0o700);
+    // Made by an older version or by hand with other modes: the agent must not enter it, whatever made it.
+    await chmod(this.options.spareDir, 0o700);
     for (const spare of await this.readySpares(mirrorPath)) {
       if (this.kind.isCurrent(spare.made, wanted)) continue;
       await rm(spare.marker, { force: true });

@@ -6,6 +6,7 @@ import { createLogger } from '../../../src/logger.js';
 import { SandboxManager } from '../../../src/sandbox/sandbox-manager.js';
 import type { SandboxRequest } from '../../../src/sandbox/sandbox-types.js';
 import { startTestForge, type TestForge } from '../../fixtures/test-forge.js';
+import { expectFreshClone } from '../../utils/fresh-clone.js';
 
 const run = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.test' } }).trim();
 
@@ -44,17 +45,7 @@ describe('SandboxManager git_branch from the mirror', () => {
     const sandbox = await sandboxes.create(request('git_branch'), {});
     const cwd = sandbox.sandboxPath;
     expect(sandbox).toMatchObject({ baseBranch: 'trunk', baseRef: 'origin/trunk', mirrorPath: null, reused: false });
-    expect(run(cwd, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('trunk');
-    expect(run(cwd, 'rev-parse', '--abbrev-ref', 'trunk@{upstream}')).toBe('origin/trunk');
-    expect(run(cwd, 'rev-parse', 'HEAD')).toBe(run(bareDir, 'rev-parse', 'trunk'));
-    expect(run(cwd, 'for-each-ref', '--format=%(refname)').split('\n').sort()).toEqual(
-      ['refs/heads/trunk', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/feature', 'refs/remotes/origin/trunk'].sort(),
-    );
-    expect(run(cwd, 'symbolic-ref', 'refs/remotes/origin/HEAD')).toBe('refs/remotes/origin/trunk');
-    expect(run(cwd, 'remote', 'get-url', 'origin')).toBe(origin);
-    expect(run(cwd, 'status', '--porcelain')).toBe('');
-    expect(run(cwd, 'fsck', '--no-dangling')).toBe('');
-    expect(run(cwd, 'config', 'remote.origin.tagOpt')).toBe('--no-tags');
+    expectFreshClone(cwd, { cloneUrl: origin, bareDir, baseBranch: 'trunk', remoteBranches: ['trunk', 'feature'] });
   });
 
   it('does not show the branches other work orders keep in the mirror, and sees the remote as it is now', async () => {

@@ -9,6 +9,7 @@ import { createLogger } from '../../../src/logger.js';
 import { SandboxManager } from '../../../src/sandbox/sandbox-manager.js';
 import type { SandboxRequest } from '../../../src/sandbox/sandbox-types.js';
 import { startTestForge, type TestForge } from '../../fixtures/test-forge.js';
+import { expectFreshClone } from '../../utils/fresh-clone.js';
 
 const run = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 
@@ -184,21 +185,6 @@ describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
     expect(run(later.sandboxPath, 'rev-parse', 'HEAD')).toBe(trunkTip());
   });
 
-  /** What the sandbox manager's own test asks of a git_branch sandbox: what `git clone --no-tags` leaves. */
-  const expectFreshClone = (cwd: string, remoteBranches: string[]) => {
-    expect(run(cwd, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('trunk');
-    expect(run(cwd, 'rev-parse', '--abbrev-ref', 'trunk@{upstream}')).toBe('origin/trunk');
-    expect(run(cwd, 'rev-parse', 'HEAD')).toBe(trunkTip());
-    expect(run(cwd, 'for-each-ref', '--format=%(refname)').split('\n').sort()).toEqual(
-      ['refs/heads/trunk', 'refs/remotes/origin/HEAD', ...remoteBranches.map((branch) => `refs/remotes/origin/${branch}`)].sort(),
-    );
-    expect(run(cwd, 'symbolic-ref', 'refs/remotes/origin/HEAD')).toBe('refs/remotes/origin/trunk');
-    expect(run(cwd, 'remote', 'get-url', 'origin')).toBe(cloneUrl);
-    expect(run(cwd, 'config', 'remote.origin.tagOpt')).toBe('--no-tags');
-    expect(run(cwd, 'status', '--porcelain')).toBe('');
-    expect(run(cwd, 'fsck', '--no-dangling')).toBe('');
-  };
-
   it('hands the next git_branch work order a spare clone that is what a fresh clone would be, and makes a new one', async () => {
     await forge.commitToBranch('acme', repositoryName, { branch: 'feature', files: { 'feature.txt': 'feature\n' }, message: 'feature' });
     await createSettled(undefined, 'git_branch');
@@ -210,7 +196,7 @@ describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
     // Renamed into place while the spare still existed: the same inode is the same folder.
     expect((await stat(sandbox.sandboxPath)).ino).toBe(spareInode);
     expect(sandbox).toMatchObject({ baseBranch: 'trunk', baseRef: 'origin/trunk', mirrorPath: null, reused: false });
-    expectFreshClone(sandbox.sandboxPath, ['trunk', 'feature']);
+    expectFreshClone(sandbox.sandboxPath, { cloneUrl, bareDir, baseBranch: 'trunk', remoteBranches: ['trunk', 'feature'] });
     await sandboxes.settled();
     const [refilled] = await spares('clone');
     expect(refilled).toBeDefined();
@@ -230,7 +216,7 @@ describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
 
     const sandbox = await sandboxes.create(request(undefined, 'git_branch'), {});
     expect((await stat(sandbox.sandboxPath)).ino).toBe(spareInode);
-    expectFreshClone(sandbox.sandboxPath, ['trunk', 'pushed']);
+    expectFreshClone(sandbox.sandboxPath, { cloneUrl, bareDir, baseBranch: 'trunk', remoteBranches: ['trunk', 'pushed'] });
     expect(await readFile(path.join(sandbox.sandboxPath, 'src', 'a.txt'), 'utf8')).toBe('changed\n');
     expect(run(sandbox.sandboxPath, 'log', '-1', '--format=%s', 'origin/pushed')).toBe('pushed by another work order');
   });
