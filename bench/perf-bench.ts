@@ -308,7 +308,9 @@ async function serviceTree(root: number): Promise<ServiceProcess[]> {
     const [command = '', ...args] = entry.cmdline.split(' ');
     // git and the other tools the worker runs count to its CPU time, not to the node processes' memory.
     const kind = /temporal/.test(command) ? 'temporal' : command === process.execPath || path.basename(command) === 'node' ? 'service' : 'tool';
-    const label = kind === 'temporal' ? `${path.basename(command)} ${args.slice(0, 2).join(' ')}` : [path.basename(command), ...args.map((arg) => arg.replace(`${projectRoot}/`, ''))].join(' ');
+    // A script given with -e (the command spawner) is named by its first characters.
+    const full = kind === 'temporal' ? `${path.basename(command)} ${args.slice(0, 2).join(' ')}` : [path.basename(command), ...args.map((arg) => arg.replace(`${projectRoot}/`, ''))].join(' ');
+    const label = full.replace(/\s+/g, ' ').slice(0, 90);
     tree.push({ pid, kind, label });
     entries.filter((child) => child.ppid === pid).forEach((child) => visit(child.pid));
   };
