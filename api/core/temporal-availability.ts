@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from '../../src/logger.js';
 import { DependencyUnavailableError } from './api-errors.js';
 import { API_LOGGER, TEMPORAL_CLIENT } from './api-tokens.js';
+import { ProbeVerdict } from './probe-verdict.js';
+import { refusesConnections } from './refuses-connections.js';
+import { isDeadline } from '../work-orders/temporal-errors.js';
 
 /** One probe must end well inside the 2 s a request may wait for its 503. */
 const probeTimeoutMs = 1_500;
@@ -30,6 +33,7 @@ export class TemporalAvailability implements OnModuleInit, OnApplicationShutdown
   private loop: Promise<void> | undefined;
   private probing: Promise<void> | undefined;
   private readonly lostListeners = new Set<() => void>();
+  private readonly verdict = new ProbeVerdict();
 
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
@@ -98,13 +102,22 @@ export class TemporalAvailability implements OnModuleInit, OnApplicationShutdown
     try {
       await this.client.withDeadline(Date.now() + probeTimeoutMs, () => this.client.workflowService.getSystemInfo({}));
       if (!this.reachable) this.logger.info({ event: 'api_temporal_reconnected' }, 'api_temporal_reconnected');
-      this.reachable = true;
+      this.reachable = this.verdict.answered();
     } catch (error) {
+      if (await this.onlySlow(error)) return;
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
       if (this.reachable) this.logger.warn({ event: 'api_temporal_lost', error: message }, 'api_temporal_lost');
-      this.reachable = false;
+      this.reachable = this.verdict.failed();
       this.lastError = message.replace(/^\d+\s+[A-Z_]+:\s*/, '') || 'no answer';
       for (const listener of [...this.lostListeners]) listener();
     }
+  }
+
+  /** A probe that ran out of time against a server still taking connections, and not yet too many in a row. */
+  private async onlySlow(error: unknown): Promise<boolean> {
+    if (!isDeadline(error)) return false;
+    const address = (this.client.connection as Connection).options?.address;
+    if (!address || (await refusesConnections(address))) return false;
+    return this.verdict.slow();
   }
 }
