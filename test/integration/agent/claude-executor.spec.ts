@@ -204,7 +204,8 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
   it('stops a run that outlives its timeout', async () => {
     server.addRule({ match: 'slow task', turns: [{ text: 'never sent', holdUntil: held }] });
 
-    const outcome = await executor.run(request('Start the slow task', { timeoutMs: 3000 }));
+    // Long enough for the CLI to start and name its session on a loaded machine (CI with other suites: over 3 s).
+    const outcome = await executor.run(request('Start the slow task', { timeoutMs: 8000 }));
 
     expect(outcome).toMatchObject({ timedOut: true, aborted: false, result: null });
     expect(outcome.sessionId).not.toBeNull();
