@@ -36,6 +36,24 @@ function holdStep(worker: FakeWorkOrderWorker, step: string, extra: (input: RunA
 }
 
 /**
+ * Like `holdStep`, but the held step sends no heartbeat, so it never hears of a cancellation, and it answers with git
+ * observed as the worker's agents do (a result without it would make the workflow run the observation activities).
+ */
+function holdStepWithoutHeartbeat(worker: FakeWorkOrderWorker, step: string, extra: Partial<RunAgentResult> = {}) {
+  const release = gate();
+  const started = gate();
+  worker.use({
+    runAgent: async (input) => {
+      if (input.step !== step) return worker.agentResult(input);
+      started.open();
+      await release.promise;
+      return worker.agentResult(input, extra);
+    },
+  });
+  return { release, started };
+}
+
+/**
  * Cancels a work order while agent step `step` runs, and lets that step return `extra` (a success by default) only
  * after the workflow has asked Temporal to cancel it: the cancel never reaches the agent, as when it finishes between
  * two heartbeats or after its last one. Resolves with the work order's handle once it has ended.
@@ -46,19 +64,7 @@ export async function cancelReachingFinishedAgent(
   options: Partial<WorkOrderInput> & { selectedCommands?: WorkOrderStep[] },
   extra: Partial<RunAgentResult> = {},
 ): Promise<WorkflowHandle> {
-  const release = gate();
-  const started = gate();
-  worker.use({
-    runAgent: async (input) => {
-      if (input.step === step) {
-        started.open();
-        // No heartbeat: the activity never hears of the cancellation.
-        await release.promise;
-        return worker.agentResult(input, extra);
-      }
-      return worker.agentResult(input);
-    },
-  });
+  const { release, started } = holdStepWithoutHeartbeat(worker, step, extra);
   const handle = await worker.startWorkOrder(options);
   await started.promise;
   await handle.cancel();
@@ -72,18 +78,8 @@ export async function cancelReachingFinishedAgent(
  * cancel cannot reach the agent, and the attempt ends by its heartbeat timeout. Resolves once the work order has ended.
  */
 export async function cancelUnansweredByGoneHost(worker: FakeWorkOrderWorker, step: string, options: Partial<WorkOrderInput> = {}): Promise<WorkflowHandle> {
-  const started = gate();
-  const ending = gate();
-  worker.use({
-    runAgent: async (input) => {
-      if (input.step === step) {
-        started.open();
-        // Held until the work order has ended, so the worker stops with nothing left running.
-        await ending.promise;
-      }
-      return worker.agentResult(input);
-    },
-  });
+  // Held until the work order has ended, so the worker stops with nothing left running.
+  const { release: ending, started } = holdStepWithoutHeartbeat(worker, step);
   const handle = await worker.startWorkOrder({ heartbeatTimeoutSeconds: 2, ...options });
   await started.promise;
   await handle.cancel();
