@@ -1,13 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { gitAuthEnv } from '../src/git/git-auth.js';
-import { readGitEvidence } from '../src/git/git-evidence.js';
+import { readGitEvidenceAndCommits } from '../src/git/git-evidence.js';
 import { git } from '../src/git/git-runner.js';
 import { pushBranch } from '../src/git/push-branch.js';
 import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { CreatePullRequestInput, CreatePullRequestResult } from './activity-types.js';
 import { pullRequestText } from '../src/github/pull-request-text.js';
-import { observeGitProgressAfter } from './git-observation.activities.js';
+import { reportGitProgress } from './git-observation.activities.js';
 import { workOrderEvent } from './work-order-event.js';
 
 export function createPullRequestActivity(deps: ActivityDeps) {
@@ -19,7 +19,8 @@ export function createPullRequestActivity(deps: ActivityDeps) {
       const cwd = input.sandboxPath;
       // Every git command in the sandbox runs as the agent (its config is the agent's); the push runs from elsewhere.
       const as = deps.sandboxes.agentGit;
-      const evidence = await readGitEvidence(cwd, input.baseRef, as);
+      // Read at once: what was committed (which also names the tip and the pull request's commits) and where the objects are.
+      const [{ evidence, commitSubjects }, objectStore] = await Promise.all([readGitEvidenceAndCommits(cwd, input.baseRef, as), deps.sandboxes.objectStoreOf(cwd)]);
       if (evidence.commitCount === 0) {
         throw ApplicationFailure.nonRetryable(
           `nothing to open a pull request for: no commits on top of ${input.baseBranch}${evidence.uncommittedFiles > 0 ? ` (${evidence.uncommittedFiles} files changed but not committed)` : ''}`,
@@ -35,26 +36,35 @@ export function createPullRequestActivity(deps: ActivityDeps) {
         await git(['checkout', '--quiet', branchName], { cwd, as });
       }
       const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
-      await pushBranch({
-        sandboxPath: cwd,
-        branchName,
-        cloneUrl: repository.cloneUrl,
-        authEnv: gitAuthEnv(token, { scopeUrl: deps.githubServerUrl }),
-        as,
-        objectStore: await deps.sandboxes.objectStoreOf(cwd),
-      });
+      const github = deps.github(token);
+      // The open pull request is looked up while the branch is pushed: its answer does not depend on the push.
+      const found = github.findOpenPullRequest(repository, branchName, input.baseBranch);
+      const [pushed] = await Promise.allSettled([
+        pushBranch({
+          sandboxPath: cwd,
+          branchName,
+          cloneUrl: repository.cloneUrl,
+          authEnv: gitAuthEnv(token, { scopeUrl: deps.githubServerUrl }),
+          as,
+          objectStore,
+          // The branch is checked out, so its tip is the HEAD the evidence read.
+          tip: evidence.headSha ?? undefined,
+        }),
+        found,
+      ]);
+      if (pushed.status === 'rejected') throw pushed.reason;
       workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', { branch: branchName, commit_count: evidence.commitCount });
 
-      const commitSubjects = (await git(['log', '--format=%s', `${input.baseRef}..HEAD`], { cwd, as })).split('\n').filter(Boolean);
-      const { title, body } = pullRequestText({ ...input, commitSubjects });
-      const pullRequest = await deps.github(token).openOrReusePullRequest({ repository, headBranch: branchName, baseBranch: input.baseBranch, title, body });
+      const { title, body } = pullRequestText({ ...input, commitSubjects: commitSubjects.filter(Boolean) });
+      const pullRequest = await github.openOrReusePullRequest({ repository, headBranch: branchName, baseBranch: input.baseBranch, title, body }, found);
       workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', pullRequest.created ? 'github_pull_request_opened' : 'github_pull_request_reused', {
         pull_request_url: pullRequest.htmlUrl,
         pull_request_number: pullRequest.number,
       });
       const opened = { pullRequestUrl: pullRequest.htmlUrl, pullRequestNumber: pullRequest.number, branchName, created: pullRequest.created };
       if (!input.observe) return opened;
-      const observation = await observeGitProgressAfter(deps, { agentWorkOrderId: input.agentWorkOrderId, sandboxPath: cwd, baseRef: input.baseRef, step: 'create-pr', pullRequestUrl: opened.pullRequestUrl });
+      // Pushing and opening the pull request change nothing in the sandbox: what was read above, on the branch pushed.
+      const observation = reportGitProgress(deps, { agentWorkOrderId: input.agentWorkOrderId, step: 'create-pr', pullRequestUrl: opened.pullRequestUrl }, { ...evidence, branchName });
       return { ...opened, observation };
     },
   };

@@ -1,4 +1,4 @@
-import { currentBranch, readGitEvidence } from '../src/git/git-evidence.js';
+import { currentBranch, type GitEvidence, readGitEvidence } from '../src/git/git-evidence.js';
 import { computePhase } from '../src/progress/phase.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { TrackPhaseInput, TrackPhaseResult } from './activity-types.js';
@@ -19,7 +19,11 @@ export function createGitObservationActivities(deps: ActivityDeps) {
 
 /** Phase and git evidence after a step, logged; also read by the step's own activity so it rides with its result. */
 export async function observeGitProgress(deps: ActivityDeps, input: TrackPhaseInput): Promise<TrackPhaseResult> {
-  const evidence = await readGitEvidence(input.sandboxPath, input.baseRef, deps.sandboxes.agentGit);
+  return reportGitProgress(deps, input, await readGitEvidence(input.sandboxPath, input.baseRef, deps.sandboxes.agentGit));
+}
+
+/** Phase from evidence the caller read already, logged as observeGitProgress logs it. */
+export function reportGitProgress(deps: ActivityDeps, input: Omit<TrackPhaseInput, 'sandboxPath' | 'baseRef'>, evidence: GitEvidence): TrackPhaseResult {
   const phase = computePhase({ step: input.step, evidence, pullRequestUrl: input.pullRequestUrl });
   workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'git_progress_observed', {
     phase,

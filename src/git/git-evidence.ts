@@ -24,6 +24,11 @@ export async function currentBranch(cwd: string, as?: GitUser): Promise<string |
  * when there are none, an error when HEAD or the base does not exist yet, which counts as nothing).
  */
 export async function readGitEvidence(sandboxPath: string, baseRef: string, as?: GitUser): Promise<GitEvidence> {
+  return (await readGitEvidenceAndCommits(sandboxPath, baseRef, as)).evidence;
+}
+
+/** The same, with the subjects of the commits since the base (newest first) that its `log` read anyway. */
+export async function readGitEvidenceAndCommits(sandboxPath: string, baseRef: string, as?: GitUser): Promise<{ evidence: GitEvidence; commitSubjects: string[] }> {
   const cwd = sandboxPath;
   const [status, log, changed] = await Promise.all([
     git(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], { cwd, as }),
@@ -34,15 +39,16 @@ export async function readGitEvidence(sandboxPath: string, baseRef: string, as?:
   const header = (name: string) => statusLines.find((line) => line.startsWith(`# branch.${name} `))?.slice(`# branch.${name} `.length) ?? null;
   const head = header('head');
   const oid = header('oid');
-  const commits = nonEmptyLines(log ?? '');
-  return {
+  const commitSubjects = nonEmptyLines(log ?? '').map((line) => line.slice(line.indexOf(' ') + 1));
+  const evidence = {
     branchName: head === null || head === '(detached)' ? null : head,
     headSha: oid === null || oid === '(initial)' ? null : oid,
-    commitCount: commits.length,
-    filesChanged: commits.length > 0 ? nonEmptyLines(changed ?? '').length : 0,
-    latestCommitMessage: commits.length > 0 ? commits[0]!.slice(commits[0]!.indexOf(' ') + 1) : null,
+    commitCount: commitSubjects.length,
+    filesChanged: commitSubjects.length > 0 ? nonEmptyLines(changed ?? '').length : 0,
+    latestCommitMessage: commitSubjects[0] ?? null,
     uncommittedFiles: statusLines.filter((line) => !line.startsWith('#')).length,
   };
+  return { evidence, commitSubjects };
 }
 
 function nonEmptyLines(text: string): string[] {

@@ -12,6 +12,8 @@ export interface PushBranchOptions {
   as?: GitUser;
   /** The sandbox's object folder, checked to lie where the worker put it (SandboxManager.objectStoreOf). */
   objectStore: string;
+  /** The branch's tip when the caller has read it already as `as` (e.g. HEAD with the branch checked out). */
+  tip?: string;
 }
 
 const commitIdPattern = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -23,7 +25,7 @@ const commitIdPattern = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
  */
 export async function pushBranch(options: PushBranchOptions): Promise<string> {
   const { sandboxPath, branchName } = options;
-  const tip = (await git(['rev-parse', '--verify', '--quiet', `refs/heads/${branchName}^{commit}`], { cwd: sandboxPath, as: options.as })).trim();
+  const tip = options.tip ?? (await git(['rev-parse', '--verify', '--quiet', `refs/heads/${branchName}^{commit}`], { cwd: sandboxPath, as: options.as })).trim();
   if (!commitIdPattern.test(tip)) throw new Error(`the tip of ${branchName} is not a commit id: ${JSON.stringify(tip.slice(0, 80))}`);
   await withScratchRepository([options.objectStore], async (scratchPath) => {
     await git(['check-ref-format', `refs/heads/${branchName}`], { cwd: scratchPath });

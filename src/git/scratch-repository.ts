@@ -12,7 +12,8 @@ import { git } from './git-runner.js';
 export async function withScratchRepository<T>(objectDirs: readonly string[], work: (scratchPath: string) => Promise<T>): Promise<T> {
   const scratchPath = await mkdtemp(path.join(os.tmpdir(), 'awo-scratch-'));
   try {
-    await git(['init', '--bare', '--quiet'], { cwd: scratchPath });
+    // No template: its sample hooks and info files are copies nobody reads (hooks never run, see workerGitConfig).
+    await git(['init', '--bare', '--quiet', '--template='], { cwd: scratchPath });
     if (objectDirs.length > 0) await writeFile(path.join(scratchPath, 'objects', 'info', 'alternates'), `${objectDirs.join('\n')}\n`);
     return await work(scratchPath);
   } finally {

@@ -77,12 +77,16 @@ export class GitHubClient {
   /**
    * Opens the pull request for `headBranch`, or returns the open one that already exists: a retried activity, a
    * resumed work order or a second worker must not open a duplicate. The list-then-create is not atomic, so GitHub's
-   * 422 "A pull request already exists" is the signal that someone else won the race, not a failure.
+   * 422 "A pull request already exists" is the signal that someone else won the race, not a failure. `found`: the
+   * answer of `findOpenPullRequest` when the caller asked it already (while pushing the branch, say).
    */
-  async openOrReusePullRequest(request: OpenPullRequestRequest): Promise<PullRequestInfo> {
+  async openOrReusePullRequest(
+    request: OpenPullRequestRequest,
+    found: Promise<PullRequestInfo | undefined> = this.findOpenPullRequest(request.repository, request.headBranch, request.baseBranch),
+  ): Promise<PullRequestInfo> {
     const { repository, headBranch, baseBranch } = request;
-    const existing = await this.findOpenPullRequest(repository, headBranch, baseBranch);
-    if (existing) return toPullRequestInfo(existing, false);
+    const existing = await found;
+    if (existing) return existing;
 
     const operation = `open pull request ${fullName(repository)} ${headBranch} -> ${baseBranch}`;
     try {
@@ -100,9 +104,19 @@ export class GitHubClient {
     } catch (error) {
       if (!(error instanceof GitHubError && error.status === 422 && /already exists/i.test(error.message))) throw error;
       const winner = await this.findOpenPullRequest(repository, headBranch, baseBranch);
-      if (winner) return toPullRequestInfo(winner, false);
+      if (winner) return winner;
       throw error;
     }
+  }
+
+  /** The open pull request from `headBranch` into `baseBranch`, if there is one (as `created: false`). */
+  async findOpenPullRequest(repository: RepositoryRef, headBranch: string, baseBranch: string): Promise<PullRequestInfo | undefined> {
+    const { data } = await this.call(`list pull requests ${fullName(repository)} ${headBranch}`, () =>
+      this.octokit.rest.pulls.list({ owner: repository.owner, repo: repository.name, head: `${repository.owner}:${headBranch}`, state: 'open', per_page: 100 }),
+    );
+    // GitHub allows one open pull request per head and base, so one from the same head to another base is not ours.
+    const pull = data.find((candidate) => candidate.head.ref === headBranch && candidate.base.ref === baseBranch);
+    return pull ? toPullRequestInfo(pull, false) : undefined;
   }
 
   /** Never throws for GitHub's answers: an inaccessible repository is a result the user needs to read, not a 500. */
@@ -120,14 +134,6 @@ export class GitHubClient {
       if (!(error instanceof GitHubError)) throw error;
       return { is_accessible: false, repository_name: null, repository_owner: null, default_branch: null, error_message: error.message };
     }
-  }
-
-  private async findOpenPullRequest(repository: RepositoryRef, headBranch: string, baseBranch: string): Promise<PullRequestData | undefined> {
-    const { data } = await this.call(`list pull requests ${fullName(repository)} ${headBranch}`, () =>
-      this.octokit.rest.pulls.list({ owner: repository.owner, repo: repository.name, head: `${repository.owner}:${headBranch}`, state: 'open', per_page: 100 }),
-    );
-    // GitHub allows one open pull request per head and base, so one from the same head to another base is not ours.
-    return data.find((pull) => pull.head.ref === headBranch && pull.base.ref === baseBranch);
   }
 
   private async call<T>(operation: string, request: () => Promise<T>): Promise<T> {

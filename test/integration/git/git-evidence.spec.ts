@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readGitEvidence } from '../../../src/git/git-evidence.js';
+import { readGitEvidence, readGitEvidenceAndCommits } from '../../../src/git/git-evidence.js';
 
 /** Evidence read from a real checkout: a clone whose `origin/main` is the base a work order starts from. */
 describe('readGitEvidence', () => {
@@ -42,6 +42,8 @@ describe('readGitEvidence', () => {
 
     expect(evidence).toMatchObject({ branchName: 'feat/evidence', commitCount: 2, filesChanged: 2, latestCommitMessage: 'feat: second change', uncommittedFiles: 2 });
     expect(evidence.headSha).toBe(git('rev-parse', 'HEAD').toString().trim());
+    // The pull request's commit list comes from the same read, newest first.
+    await expect(readGitEvidenceAndCommits(sandbox, 'origin/main')).resolves.toEqual({ evidence, commitSubjects: ['feat: second change', 'feat: first'] });
   });
 
   it('reads a branch with no commits yet as the branch with nothing on it', async () => {

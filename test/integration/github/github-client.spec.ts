@@ -233,6 +233,19 @@ describe('pushing with gitAuthEnv and opening the pull request', () => {
     ]);
   });
 
+  it('opens the pull request on the answer of a lookup made while the branch was still being pushed', async () => {
+    const created = await forge.createRepository({ owner: 'acme', name: 'looked-up' });
+    const repository = parseRepositoryUrl(created.htmlUrl, forge.url);
+    const found = client.findOpenPullRequest(repository, 'feat/early', 'main');
+    await expect(found).resolves.toBeUndefined();
+    await forge.commitToBranch('acme', 'looked-up', { branch: 'feat/early', files: { 'early.txt': 'early\n' } });
+
+    const opened = await client.openOrReusePullRequest({ repository, headBranch: 'feat/early', baseBranch: 'main', title: 'Early', body: '' }, found);
+
+    expect(opened).toMatchObject({ number: 1, headBranch: 'feat/early', baseBranch: 'main', created: true });
+    await expect(client.findOpenPullRequest(repository, 'feat/early', 'main')).resolves.toEqual({ ...opened, created: false });
+  });
+
   it('returns the winner when the pull request appears between its list and its create (422 already exists)', async () => {
     const created = await forge.createRepository({ owner: 'acme', name: 'raced' });
     await forge.commitToBranch('acme', 'raced', { branch: 'feat/race', files: { 'race.txt': 'first\n' } });
