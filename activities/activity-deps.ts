@@ -8,6 +8,8 @@ import type { SandboxManager } from '../src/sandbox/sandbox-manager.js';
 
 export interface AgentSettings {
   model: string;
+  /** The agent CLI in effect (stored settings may change it); the executor's own when absent. */
+  cliPath?: string;
   maxTurns?: number;
   skipPermissions: boolean;
   /** Seconds without output or CPU use after which the agent counts as hung (AGENT_IDLE_TIMEOUT). */

@@ -10,7 +10,8 @@ import type { ActivityDeps } from './activity-deps.js';
 import type { RunAgentInput, RunAgentResult } from './activity-types.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
-import { observeGitProgressAfter } from './git-observation.activities.js';
+import { observeGitProgressAfter, reportGitProgress } from './git-observation.activities.js';
+import { type GitEvidence, readGitEvidence } from '../src/git/git-evidence.js';
 import { workOrderEvent } from './work-order-event.js';
 import { BudgetGuard } from '../src/agent/budget-guard.js';
 import { ProgressHeartbeat } from '../src/agent/progress-heartbeat.js';
@@ -86,6 +87,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
         { idleTimeoutMs: idleTimeoutSeconds * 1000, intervalMs: heartbeatIntervalMs },
       );
       const progressed = () => heartbeat.noteProgress();
+      const afterTurn = new EvidenceAfterTurn(deps, input);
       let injection: { stop(): Promise<void> } | null = null;
       heartbeat.start();
       budget.start();
@@ -96,6 +98,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
           cwd: input.sandboxPath,
           prompt: resuming ? idleContinuationPrompt(idleTimeoutSeconds) : prompt,
           model: settings.model,
+          ...(settings.cliPath ? { cliPath: settings.cliPath } : {}),
           resumeSessionId: (resuming ? sessionId : resumeSessionId) ?? undefined,
           maxTurns: settings.maxTurns,
           skipPermissions: settings.skipPermissions,
@@ -128,6 +131,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
             workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_prompt_delivered', { prompt_id: promptId });
           },
           onEvent: (event, rawLine) => {
+            afterTurn.noteEvent(event);
             if (event.type === 'session_started') {
               sessionId = event.sessionId;
               const pid = agentPid;
@@ -183,10 +187,41 @@ export function createRunAgentActivity(deps: ActivityDeps) {
       });
       if (budgetExceeded) workOrderEvent(deps, input.agentWorkOrderId, input.step, 'error', 'agent_budget_exceeded', { reason: budget.exceeded, ...input.budget?.limits });
       if (!input.observe) return result;
-      const observation = await observeGitProgressAfter(deps, { agentWorkOrderId: input.agentWorkOrderId, sandboxPath: input.sandboxPath, step: input.step, ...input.observe });
+      const observed = { agentWorkOrderId: input.agentWorkOrderId, sandboxPath: input.sandboxPath, step: input.step, ...input.observe };
+      const early = await afterTurn.evidenceFor(outcome);
+      const observation = early ? reportGitProgress(deps, observed, early) : await observeGitProgressAfter(deps, observed);
       return { ...result, observation };
     },
   };
+}
+
+/**
+ * The git evidence of the step, read while the CLI shuts down after its last turn's result (tens of milliseconds in
+ * which it changes nothing in the sandbox) instead of after it exited. It counts only when nothing came after that
+ * result and no process of the agent outlived the CLI; otherwise the evidence is read afresh after the run.
+ */
+class EvidenceAfterTurn {
+  private events = 0;
+  private read: { afterEvents: number; evidence: Promise<GitEvidence | null> } | null = null;
+
+  constructor(
+    private readonly deps: ActivityDeps,
+    private readonly input: RunAgentInput,
+  ) {}
+
+  noteEvent(event: AgentEvent): void {
+    this.events += 1;
+    if (event.type !== 'result' || !this.input.observe) return;
+    const evidence = readGitEvidence(this.input.sandboxPath, this.input.observe.baseRef, this.deps.sandboxes.agentGit).catch(() => null);
+    this.read = { afterEvents: this.events, evidence };
+  }
+
+  async evidenceFor(outcome: AgentRunOutcome): Promise<GitEvidence | null> {
+    const read = this.read;
+    if (!read || read.afterEvents !== this.events) return null;
+    if (outcome.leftProcesses !== false || outcome.timedOut || outcome.idle || outcome.aborted) return null;
+    return read.evidence;
+  }
 }
 
 async function buildPrompt(deps: ActivityDeps, input: RunAgentInput): Promise<string> {

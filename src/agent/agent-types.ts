@@ -43,6 +43,8 @@ export interface AgentRunRequest {
   model: string;
   /** Continue this session instead of starting a new one. */
   resumeSessionId?: string;
+  /** The CLI to run, when the caller has read it from the settings already; else the executor's own. */
+  cliPath?: string;
   maxTurns?: number;
   skipPermissions: boolean;
   timeoutMs: number;
@@ -84,6 +86,8 @@ export interface AgentRunOutcome {
   deliveredPromptIds: string[];
   /** What the run used: the CLI's own figures where it reported them, else estimated from its model calls. */
   usage: AgentUsage;
+  /** Processes the agent started outlived the CLI (and were stopped then); undefined when not known. */
+  leftProcesses?: boolean;
 }
 
 /** Any agent CLI: Claude Code first, others later behind the same contract. */

@@ -62,8 +62,9 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     const input = new AgentInput(subprocess.stdin);
     const meter = new UsageMeter();
     let stderrTail = '';
+    let leftProcesses = false;
     let stopReason: 'aborted' | 'timedOut' | 'idle' | undefined;
-    const kills: Promise<void>[] = [];
+    const kills: Promise<unknown>[] = [];
 
     const stop = (reason: 'aborted' | 'timedOut' | 'idle') => {
       if (stopReason) return;
@@ -120,7 +121,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     });
     // Once the CLI is gone, whatever its tools left running is orphaned (and may hold our pipes open).
     watchdog?.start();
-    subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId)));
+    subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId).then((found) => void (leftProcesses = found))));
     input.write(request.prompt, null);
     callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId) }));
 
@@ -143,6 +144,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       aborted: stopReason === 'aborted',
       deliveredPromptIds: input.deliveredPromptIds(),
       usage: meter.usage(),
+      leftProcesses,
     };
   }
 }
@@ -232,22 +234,24 @@ function claudeArguments(request: AgentRunRequest): string[] {
 }
 
 /**
- * SIGTERM to everything the agent started, SIGKILL to whatever is still there after the grace period. Also used by
- * the worker for an agent left behind by a worker that died; an agent that is already gone is not an error.
+ * SIGTERM to everything the agent started, SIGKILL to whatever is still there after the grace period; true when
+ * anything was there to stop. Also used by the worker for an agent left behind by a worker that died; an agent that
+ * is already gone is not an error.
  *
  * The CLI is spawned detached, so its pid is a process group. That is not enough on its own: Claude Code runs each
  * Bash command in a new session, and a command may double-fork (`cmd &`) so it is no longer a descendant either. What
  * every tool process keeps is the CLAUDE_CODE_SESSION_ID the CLI puts in its environment, so where /proc exists the
  * group, the descendants and the processes carrying the agent's session id are signalled one by one.
  */
-export async function killProcessGroup(pid: number, graceMs: number, agentSessionId?: string | null): Promise<void> {
-  if (!(await signalAgent(pid, agentSessionId, 'SIGTERM'))) return;
+export async function killProcessGroup(pid: number, graceMs: number, agentSessionId?: string | null): Promise<boolean> {
+  if (!(await signalAgent(pid, agentSessionId, 'SIGTERM'))) return false;
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    if (!(await signalAgent(pid, agentSessionId, 0))) return;
+    if (!(await signalAgent(pid, agentSessionId, 0))) return true;
   }
   await signalAgent(pid, agentSessionId, 'SIGKILL');
+  return true;
 }
 
 /** False when nothing of the agent is left. */

@@ -50,12 +50,11 @@ export function createActivityDeps(
     // Per call, from the effective settings: a token or model saved through the API applies to the next activity.
     githubToken: () => readSetting(() => settings.githubToken()),
     github: (token) => new GitHubClient({ apiUrl: config.GITHUB_API_URL, token }),
-    agentSettings: async () => ({
-      model: (await agentSettings()).model,
-      maxTurns: config.CLAUDE_CLI_MAX_TURNS,
-      skipPermissions: config.CLAUDE_CLI_SKIP_PERMISSIONS,
-      idleTimeoutSeconds: config.AGENT_IDLE_TIMEOUT,
-    }),
+    agentSettings: async () => {
+      // The CLI path goes with the model, so the run need not read the settings a second time.
+      const { model, cliPath } = await agentSettings();
+      return { model, cliPath, maxTurns: config.CLAUDE_CLI_MAX_TURNS, skipPermissions: config.CLAUDE_CLI_SKIP_PERMISSIONS, idleTimeoutSeconds: config.AGENT_IDLE_TIMEOUT };
+    },
     agentEnv: () => environmentFor(agentIdentity, buildAgentEnv(env)),
     commandsDir: config.commandsDir,
   };
@@ -101,7 +100,8 @@ async function readSetting<T>(read: () => Promise<T>): Promise<T> {
 /** The CLI path is a setting too, so each run uses the path in effect when it starts. */
 function settingsAwareExecutor(cliPath: () => Promise<string>, identity: AgentIdentity): AgentExecutor {
   return {
-    run: async (request) => new ClaudeCodeExecutor(await cliPath(), identity).run(request),
+    run: async (request) => new ClaudeCodeExecutor(request.cliPath ?? (await cliPath()), identity).run(request),
     version: async () => new ClaudeCodeExecutor(await cliPath(), identity).version(),
   };
 }
+

@@ -119,7 +119,7 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
     const finishedAt = Date.now();
 
     expect(await fs.readFile(path.join(sandboxPath, 'marker.txt'), 'utf8')).toBe('made\n');
-    expect(outcome).toMatchObject({ exitCode: 0, aborted: false, timedOut: false, result: { isError: false, resultText: 'Marker created.' } });
+    expect(outcome).toMatchObject({ exitCode: 0, aborted: false, timedOut: false, leftProcesses: false, result: { isError: false, resultText: 'Marker created.' } });
     expect(outcome.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(outcome.result?.sessionId).toBe(outcome.sessionId);
     expect(spawnedPid).toBeGreaterThan(0);
@@ -177,6 +177,16 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
     expect(outcome).toMatchObject({ aborted: true, timedOut: false, result: null });
     expect(() => process.kill(pid, 0)).toThrow();
     expect(await liveProcessesMatching((stat) => stat.pid === sleeperPid || stat.processGroup === pid)).toEqual([]);
+  });
+
+  it('stops what a finished agent left running, and says so', async () => {
+    server.addRule({ match: 'leave a sleeper', turns: [bashTurn('(sleep 600 & echo $! > sleeper.pid) ; echo started'), textTurn('left it')] });
+
+    const outcome = await executor.run(request('Please leave a sleeper'));
+
+    expect(outcome).toMatchObject({ exitCode: 0, aborted: false, leftProcesses: true, result: { resultText: 'left it' } });
+    const sleeperPid = Number(await fs.readFile(path.join(sandboxPath, 'sleeper.pid'), 'utf8'));
+    expect(await liveProcessesMatching((stat) => stat.pid === sleeperPid)).toEqual([]);
   });
 
   it('stops an agent whose tool sleeps without output or CPU for the idle timeout', async () => {
