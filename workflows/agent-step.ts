@@ -1,5 +1,5 @@
 import type { RunAgentResult } from '../activities/activity-types.js';
-import { promptStepName, type StepName } from '../src/models/work-order.js';
+import { promptStepName, type StepName } from '../src/models/work-order-steps.js';
 import { endIfCancelRequested } from './cancel-reach.js';
 import { observeGit } from './git-observation.js';
 import { BudgetExceeded, budgetForStep, totalsAfter } from './work-order-budget.js';

@@ -1,5 +1,6 @@
 import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
-import { type ApprovalDecision, approvalDecisionSchema, invalidApprovalDecisionErrorType, notWaitingForApprovalErrorType } from '../src/models/plan-approval.js';
+import type { ApprovalDecision, approvalDecisionSchema } from '../src/models/plan-approval.js';
+import { invalidApprovalDecisionErrorType, notWaitingForApprovalErrorType } from '../src/models/plan-approval-rules.js';
 import type { WorkOrderInput } from '../src/models/work-order.js';
 import { approvalUpdate } from './messages.js';
 import { WorkOrderFailed } from './work-order-failure.js';
@@ -27,6 +28,8 @@ export function asksForPlanApproval(input: WorkOrderInput): boolean {
 export class PlanApprovalGate {
   private decision: ApprovalDecision | null = null;
   private waiting = false;
+  /** Loaded when a plan starts waiting (see loadDecisionSchema); decisions are refused before that. */
+  private decisionSchema: typeof approvalDecisionSchema | null = null;
 
   constructor(private readonly record: WorkOrderRecord) {
     setHandler(
@@ -38,14 +41,14 @@ export class PlanApprovalGate {
       },
       {
         validator: (decision) => {
-          if (!this.waiting || this.decision !== null) {
+          if (!this.waiting || this.decision !== null || !this.decisionSchema) {
             throw ApplicationFailure.create({
               type: notWaitingForApprovalErrorType,
               message: `work order ${record.state.agent_work_order_id} is not waiting for approval (status: ${record.state.status})`,
               nonRetryable: true,
             });
           }
-          const parsed = approvalDecisionSchema.safeParse(decision);
+          const parsed = this.decisionSchema!.safeParse(decision);
           if (!parsed.success) {
             throw ApplicationFailure.create({ type: invalidApprovalDecisionErrorType, message: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '), nonRetryable: true });
           }
@@ -61,6 +64,7 @@ export class PlanApprovalGate {
   async await(run: WorkOrderRun): Promise<void> {
     const { input, record, sandbox, host } = run;
     const plan = await host.readPlan({ agentWorkOrderId: input.agentWorkOrderId, sandboxPath: sandbox.sandboxPath, planOutput: run.planOutput });
+    this.decisionSchema = await loadDecisionSchema();
     const timeoutSeconds = input.approvalTimeoutSeconds ?? fallbackApprovalTimeoutSeconds;
     record.update({
       status: 'waiting_for_approval',
@@ -95,6 +99,15 @@ export class PlanApprovalGate {
     }
     record.update({ status: 'running', approval_expires_at: null, approval_outcome: 'approved', approval_comment: comment });
   }
+}
+
+/**
+ * Zod is evaluated only for work orders that wait for a plan: the sandbox evaluates every module a workflow imports
+ * again for each run, and zod with the schemas was most of that time. Bundled in (eager mode: no chunk, no I/O), so
+ * the import is only microtask turns and replays alike.
+ */
+async function loadDecisionSchema(): Promise<typeof approvalDecisionSchema> {
+  return (await import(/* webpackMode: "eager" */ '../src/models/plan-approval.js')).approvalDecisionSchema;
 }
 
 function formatDuration(seconds: number): string {

@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import type { RunAgentInput, RunAgentResult } from '../activities/activity-types.js';
-import { addUsage, type BudgetSpent, hasBudgetLimits, noUsage, usedUpLimit } from '../src/models/work-order-budget.js';
+import { addUsage, type BudgetSpent, hasBudgetLimits, noUsage, usedUpLimit } from '../src/models/budget-usage.js';
 import type { AgentWorkOrder, StepName } from '../src/models/work-order.js';
 import { WorkOrderFailed } from './work-order-failure.js';
 import type { WorkOrderRun } from './work-order-run.js';

@@ -3,6 +3,7 @@ import { initialWorkOrderState } from '../src/models/work-order-initial-state.js
 import type { AgentWorkOrder, GitProgress, StepRecord, WorkOrderInput } from '../src/models/work-order.js';
 import { type EndedWorkOrder, gitProgressQuery, stepHistoryQuery, workOrderMemoKey, workOrderStateQuery } from './messages.js';
 import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from './search-attributes.js';
+import { activationSettled } from './settled-publish.js';
 import { describeWorkOrder } from './work-order-summary.js';
 
 /** Work orders started before this patch publish search attributes only; later ones also the memo. */
@@ -26,13 +27,16 @@ export class WorkOrderRecord {
 
   /** Fast path: changes are published once, when the workflow task's code has run (see fast-path.ts). */
   private readonly coalesce: boolean;
+  /** Publishes when the activation has settled instead of after a fixed number of microtask turns (settled-publish.ts). */
+  private readonly publishWhenSettled: boolean;
   private publishQueued = false;
   /** What the search attributes were last set to: at first, what the work order was started with. */
   private published: Record<string, string>;
 
-  constructor(input: WorkOrderInput, options: { coalesce?: boolean } = {}) {
+  constructor(input: WorkOrderInput, options: { coalesce?: boolean; publishWhenSettled?: boolean } = {}) {
     this.state = initialWorkOrderState(input);
     this.coalesce = options.coalesce ?? false;
+    this.publishWhenSettled = options.publishWhenSettled ?? false;
     const started = workflowInfo().typedSearchAttributes;
     this.published = Object.fromEntries(Object.values(searchAttributeKeys).map((key) => [key.name, String(started.get(key) ?? '')]));
     setHandler(workOrderStateQuery, () => this.state);
@@ -67,12 +71,13 @@ export class WorkOrderRecord {
 
   /**
    * The SDK runs every microtask of an activation before it completes the workflow task, so this publishes within
-   * the task that made the changes. It waits some microtask turns first: the workflow's own code takes one turn per
-   * await of something already settled (a step's outcome, its git, the next step's start are about a dozen apart), and
-   * publishing after them puts all their changes in one memo. Code still running later only queues another publish.
+   * the task that made the changes, once its code has settled (older runs: after a hundred microtask turns, well past
+   * the dozen a step's outcome, its git and the next step's start take). All their changes go in one memo; code still
+   * running later only queues another publish.
    */
   private async publishLater(): Promise<void> {
-    for (let turn = 0; turn < publishAfterMicrotasks; turn += 1) await Promise.resolve();
+    if (this.publishWhenSettled) await activationSettled();
+    else for (let turn = 0; turn < publishAfterMicrotasks; turn += 1) await Promise.resolve();
     this.publish();
   }
 

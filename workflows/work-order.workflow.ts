@@ -1,5 +1,6 @@
 import type { SetupSandboxResult } from '../activities/activity-types.js';
-import { isAgentStep, type WorkOrderInput, type WorkOrderStep } from '../src/models/work-order.js';
+import type { WorkOrderInput } from '../src/models/work-order.js';
+import { isAgentStep, type WorkOrderStep } from '../src/models/work-order-steps.js';
 import { AdmissionSlot } from './admission-slot.js';
 import { asCancellation, cancelledByRequest, endIfCancelRequested } from './cancel-reach.js';
 import { runAgentStep, runQueuedPrompts } from './agent-step.js';
@@ -8,6 +9,7 @@ import { asksForPlanApproval, PlanApprovalGate, PlanRejected } from './plan-appr
 import { PromptRouter } from './prompt-router.js';
 import { openPullRequest } from './pull-request-step.js';
 import { usesFastPath } from './fast-path.js';
+import { usesSettledPublish } from './settled-publish.js';
 import { usesLeanOrchestration } from './lean-orchestration.js';
 import { hostActivities, hostPickupTimeoutSeconds, sharedActivities } from './work-order-activities.js';
 import { cleanUpWorkOrder, publishCancelledSteps } from './work-order-cleanup.js';
@@ -21,7 +23,8 @@ import type { WorkOrderRun } from './work-order-run.js';
  */
 export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<EndedWorkOrder> {
   const lean = usesLeanOrchestration();
-  const record = new WorkOrderRecord(input, { coalesce: usesFastPath() });
+  const coalesce = usesFastPath();
+  const record = new WorkOrderRecord(input, { coalesce, publishWhenSettled: coalesce && usesSettledPublish() });
   const prompts = new PromptRouter(record);
   const admission = new AdmissionSlot();
   const approval = new PlanApprovalGate(record);

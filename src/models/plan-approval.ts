@@ -1,15 +1,14 @@
 import { z } from 'zod';
+import { approvalDecisionNames, maxApprovalCommentLength, maxPlanLength } from './plan-approval-rules.js';
 
-/**
- * A plan is a document a person may paste back edited: long enough for a detailed plan (they run 5-15 k characters),
- * and a body one character over it, JSON-escaped at up to 12 bytes a character, still within the 512 KB body limit.
- */
-export const maxPlanLength = 40_000;
-export const maxApprovalCommentLength = 2_000;
-/** The longest wait for approval a work order may ask for: a year. */
-export const maxApprovalTimeoutSeconds = 365 * 24 * 60 * 60;
-
-export const approvalDecisionNames = ['approve', 'edit', 'reject'] as const;
+export {
+  approvalDecisionNames,
+  invalidApprovalDecisionErrorType,
+  maxApprovalCommentLength,
+  maxApprovalTimeoutSeconds,
+  maxPlanLength,
+  notWaitingForApprovalErrorType,
+} from './plan-approval-rules.js';
 
 /**
  * The body of `POST /api/agent-work-orders/{id}/approval`, and the payload of the workflow's `approval` update (whose
@@ -39,7 +38,3 @@ export const approvalDecisionSchema = z
     }
   });
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
-
-/** The error types the approval update's validator rejects with; the API answers 409 and 422 for them. */
-export const notWaitingForApprovalErrorType = 'NotWaitingForApproval';
-export const invalidApprovalDecisionErrorType = 'InvalidApprovalDecision';

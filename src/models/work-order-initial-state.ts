@@ -1,5 +1,5 @@
 import type { AgentWorkOrder, WorkOrderInput } from './work-order.js';
-import { noBudgetLimits, noUsage } from './work-order-budget.js';
+import { noBudgetLimits, noUsage } from './budget-usage.js';
 
 /** A work order as it stands when started: what its input says, and nothing observed yet. */
 export function initialWorkOrderState(input: WorkOrderInput): AgentWorkOrder {

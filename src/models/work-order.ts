@@ -1,23 +1,13 @@
 import { z } from 'zod';
 import { agentUsageSchema, budgetLimitsSchema } from './work-order-budget.js';
+import { promptStepName, type StepName, type WorkOrderStep, workOrderStepNames } from './work-order-steps.js';
 
-export const workOrderStepNames = ['create-branch', 'planning', 'execute', 'commit', 'create-pr', 'prp-review'] as const;
+export { type AgentStep, agentStepNames, isAgentStep, promptStepName, type StepName, type WorkOrderStep, workOrderStepNames } from './work-order-steps.js';
+
 export const workOrderStepSchema = z.enum(workOrderStepNames, {
   message: `must be one of: ${workOrderStepNames.join(', ')}`,
 });
-export type WorkOrderStep = z.infer<typeof workOrderStepSchema>;
-
-/** Steps run by the agent CLI from a command file; `create-pr` is done by the service itself through Octokit. */
-export const agentStepNames = ['create-branch', 'planning', 'execute', 'commit', 'prp-review'] as const;
-export type AgentStep = (typeof agentStepNames)[number];
-export function isAgentStep(step: WorkOrderStep): step is AgentStep {
-  return (agentStepNames as readonly string[]).includes(step);
-}
-
-/** A user prompt sent while the work order runs is recorded in the step history under this name. */
-export const promptStepName = 'user-prompt';
-export const stepNameSchema = z.enum([...workOrderStepNames, promptStepName]);
-export type StepName = z.infer<typeof stepNameSchema>;
+export const stepNameSchema = z.enum([...workOrderStepNames, promptStepName]) satisfies z.ZodType<StepName>;
 
 export const defaultSelectedCommands: WorkOrderStep[] = ['create-branch', 'planning', 'execute', 'commit', 'create-pr'];
 
