@@ -30,16 +30,16 @@ export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, wor
   await mkdir(objectsInfo, { recursive: true });
   // The folders first: from then on nothing can be added to or swapped in them behind the walk below.
   await claimFolders(worker, [mirrorPath, objects, path.join(mirrorPath, 'worktrees')].filter((folder) => existsSync(folder)));
-  const workerParts: string[] = [];
-  for (const entry of await readdir(mirrorPath)) {
-    if (agentParts.has(entry)) continue;
-    const entryPath = path.join(mirrorPath, entry);
-    // git never makes links at the top of a bare repository: one there was planted (a mirror shared the old way).
-    if ((await lstat(entryPath)).isSymbolicLink()) await rm(entryPath);
-    else workerParts.push(entryPath);
-  }
+  const entries = (await readdir(mirrorPath)).filter((entry) => !agentParts.has(entry)).map((entry) => path.join(mirrorPath, entry));
+  // git never makes links at the top of a bare repository: one there was planted (a mirror shared the old way).
+  const links = await Promise.all(entries.map(async (entryPath) => (await lstat(entryPath)).isSymbolicLink()));
+  await Promise.all(entries.filter((_, index) => links[index]).map((entryPath) => rm(entryPath)));
+  const workerParts = entries.filter((_, index) => !links[index]);
   const agentFolders = [...looseObjectFolders, 'pack'].map((folder) => path.join(objects, folder));
-  await Promise.all([...agentFolders, path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')].map((folder) => mkdir(folder, { recursive: true })));
+  // Only the folders that are not there yet are made (one listing instead of 257 calls on every setup).
+  const present = new Set((await readdir(objects, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => path.join(objects, entry.name)));
+  const missing = [...agentFolders.filter((folder) => !present.has(folder)), path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')];
+  await Promise.all(missing.map((folder) => mkdir(folder, { recursive: true })));
   const agentTrees = [path.join(mirrorPath, 'refs'), path.join(mirrorPath, 'logs')];
   if (worktreeAdminDir && path.dirname(worktreeAdminDir) === path.join(mirrorPath, 'worktrees')) agentTrees.push(worktreeAdminDir);
   // Disjoint sets, each in a folder already the worker's: handed over at once (each command once cost a sandbox setup
@@ -49,6 +49,19 @@ export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, wor
     Promise.all(agentFolders.map((folder) => lchown(folder, agent.uid, agent.gid))),
     runProcessChecked('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...agentTrees]),
   ]);
+}
+
+/**
+ * One new worktree's part of the hand-over, once the mirror's is done (shareMirrorWithAgent without an admin folder):
+ * the worktree itself and its admin folder in the mirror, in one command. The folder holding the admin folders is
+ * claimed first, since `git worktree add` may just have made it.
+ */
+export async function shareWorktreeWithAgent(mirrorPath: string, agent: Owner, worktreePath: string): Promise<void> {
+  const worktrees = path.join(mirrorPath, 'worktrees');
+  await claimFolders({ uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, [worktrees].filter((folder) => existsSync(folder)));
+  const adminDir = await worktreeAdminDirOf(worktreePath);
+  const targets = [worktreePath, ...(adminDir && path.dirname(adminDir) === worktrees ? [adminDir] : [])];
+  await runProcessChecked('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...targets]);
 }
 
 /** False for a mirror the agent could write as a whole (one shared by an older version of the service). */
