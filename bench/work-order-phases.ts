@@ -36,7 +36,10 @@ export async function workOrderMarks(
       marks.push({ at, label: `${activityTypes.get(String(event.activityTaskStartedEventAttributes.scheduledEventId)) ?? 'activity'} picked up` });
     } else if (event.activityTaskCompletedEventAttributes) {
       marks.push({ at, label: `${activityTypes.get(String(event.activityTaskCompletedEventAttributes.scheduledEventId)) ?? 'activity'} completed` });
-    } else if (event.markerRecordedEventAttributes) marks.push({ at, label: `marker ${event.markerRecordedEventAttributes.markerName ?? ''}`.trim() });
+    } else if (event.markerRecordedEventAttributes) {
+      marks.push({ at, label: `marker ${event.markerRecordedEventAttributes.markerName ?? ''}`.trim() });
+      marks.push(...localActivityMarks(event.markerRecordedEventAttributes));
+    }
     else if (event.workflowExecutionSignaledEventAttributes) marks.push({ at, label: `signal ${event.workflowExecutionSignaledEventAttributes.signalName ?? ''}` });
     else if (event.workflowExecutionUpdateAcceptedEventAttributes) marks.push({ at, label: 'update accepted' });
     else if (event.workflowExecutionCompletedEventAttributes) marks.push({ at, label: 'workflow completed' });
@@ -45,6 +48,31 @@ export async function workOrderMarks(
   marks.push({ at: bench.visibleAt, label: 'completed visible in GET' });
   // Stable: events of one instant keep their history order.
   return marks.sort((left, right) => left.at - right.at);
+}
+
+type MarkerAttributes = NonNullable<NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number]['markerRecordedEventAttributes']>;
+
+/**
+ * A local activity runs inside a workflow task and leaves only a marker at the task's end; the marker's data (JSON from
+ * the SDK's core) has when it was scheduled (wall clock), which splits that task's time. Its `complete_time` is the
+ * workflow's clock (the task's start), not when it completed, so it is not used.
+ */
+function localActivityMarks(marker: MarkerAttributes): Mark[] {
+  if (marker.markerName !== 'core_local_activity') return [];
+  const payload = marker.details?.['data']?.payloads?.[0]?.data;
+  if (!payload) return [];
+  const data = JSON.parse(Buffer.from(payload).toString('utf8')) as { activity_type?: string; original_schedule_time?: unknown };
+  const scheduled = timestampMs(data.original_schedule_time);
+  return scheduled === null ? [] : [{ at: scheduled, label: `${data.activity_type ?? 'local activity'} (local) scheduled` }];
+}
+
+function timestampMs(value: unknown): number | null {
+  if (typeof value === 'string') return Date.parse(value);
+  if (value && typeof value === 'object' && 'seconds' in value) {
+    const { seconds, nanos } = value as { seconds: number | string; nanos?: number };
+    return Number(seconds) * 1000 + (nanos ?? 0) / 1e6;
+  }
+  return null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CancellationScope, condition, patched } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 
 /**
  * Work orders started before this patch publish their state after a hundred microtask turns; the SDK's promise hook
@@ -13,16 +13,15 @@ export function usesSettledPublish(): boolean {
 
 /**
  * Resolves once the code the current activation started has run as far as it can: the SDK checks blocked conditions
- * only after the microtasks have drained (the eager check at creation answers false). Not cancellable, so the final
- * state of a cancelled work order is published too.
+ * only after the microtasks have drained (the eager check at creation answers false). In a cancelled scope the
+ * condition is refused at once, and this resolves then: the changes are published straight away instead of batched.
+ * (A non-cancellable scope would cost more promises, each with its stack trace, than the batching saves.)
  */
-export function activationSettled(): Promise<void> {
+export async function activationSettled(): Promise<void> {
   let checkedAtCreation = false;
-  return CancellationScope.nonCancellable(() =>
-    condition(() => {
-      if (checkedAtCreation) return true;
-      checkedAtCreation = true;
-      return false;
-    }),
-  );
+  await condition(() => {
+    if (checkedAtCreation) return true;
+    checkedAtCreation = true;
+    return false;
+  }).catch(() => undefined);
 }
