@@ -26,6 +26,19 @@ export interface LoadIssueInput {
   issueNumber: number;
 }
 
+export interface PrepareWorkOrderInput extends SetupSandboxInput {
+  /** When the work order was submitted: its place in the admission line. */
+  submittedAt: string;
+  issueNumber: number | null;
+}
+
+export interface PrepareWorkOrderResult {
+  sandbox: SetupSandboxResult;
+  /** The controller's answer: granted at once when a slot was free, else the grant comes as a signal. */
+  admission: { controllerId: string; granted: boolean };
+  issueText: string | null;
+}
+
 export interface RunAgentInput {
   agentWorkOrderId: string;
   step: AgentStep | 'user-prompt';

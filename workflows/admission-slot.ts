@@ -23,7 +23,25 @@ export class AdmissionSlot {
     } else {
       ({ controllerId: this.controllerId } = await sharedActivities.requestAdmission(request));
     }
-    await condition(() => this.granted);
+    await this.waitForGrant();
+  }
+
+  /**
+   * The line is joined by an activity that does more (see prepared-start.ts): the controller is known before it
+   * answers, so a work order that fails after joining still gives its place back.
+   */
+  joinsAt(controllerId: string): void {
+    this.controllerId = controllerId;
+  }
+
+  /** The controller's answer to a join made by an activity. */
+  joined(answer: { controllerId: string; granted: boolean }): void {
+    this.controllerId = answer.controllerId;
+    if (answer.granted) this.granted = true;
+  }
+
+  waitForGrant(): Promise<void> {
+    return condition(() => this.granted);
   }
 
   /** Also when the slot was never granted, so the work order leaves the line. Call in a non-cancellable scope. */

@@ -1,11 +1,12 @@
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createAdmissionActivities } from '../activities/admission.activities.js';
 import type { createActivities } from '../activities/create-activities.js';
+import type { createPrepareWorkOrderActivity } from '../activities/prepare-work-order.activity.js';
 import type { WorkOrderInput } from '../src/models/work-order.js';
 
-type Activities = ReturnType<typeof createActivities> & ReturnType<typeof createAdmissionActivities>;
+type Activities = ReturnType<typeof createActivities> & ReturnType<typeof createAdmissionActivities> & ReturnType<typeof createPrepareWorkOrderActivity>;
 
-/** Activities any worker can run: admission, sandbox setup, issue loading, cleanup of a work order without a sandbox. */
+/** Activities any worker can run: admission, sandbox setup, issue loading (or the three at once), cleanup of a work order without a sandbox. */
 export const sharedActivities = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   retry: { maximumAttempts: 5, initialInterval: '2s', nonRetryableErrorTypes: ['SandboxNotImplementedError', 'RepositoryUrlError'] },

@@ -1,11 +1,14 @@
+import { workflowInfo } from '@temporalio/workflow';
 import type { SetupSandboxResult } from '../activities/activity-types.js';
 import type { WorkOrderInput } from '../src/models/work-order.js';
 import { isAgentStep, type WorkOrderStep } from '../src/models/work-order-steps.js';
+import { admissionControllerId } from './admission-messages.js';
 import { AdmissionSlot } from './admission-slot.js';
 import { asCancellation, cancelledByRequest, endIfCancelRequested } from './cancel-reach.js';
 import { runAgentStep, runQueuedPrompts } from './agent-step.js';
 import type { EndedWorkOrder } from './messages.js';
 import { asksForPlanApproval, PlanApprovalGate, PlanRejected } from './plan-approval.js';
+import { usesPreparedStart } from './prepared-start.js';
 import { PromptRouter } from './prompt-router.js';
 import { openPullRequest } from './pull-request-step.js';
 import { usesFastPath } from './fast-path.js';
@@ -28,14 +31,36 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
   const prompts = new PromptRouter(record);
   const admission = new AdmissionSlot();
   const approval = new PlanApprovalGate(record);
+  const prepared = lean && usesPreparedStart();
   let sandbox: SetupSandboxResult | null = null;
   try {
-    // Stays `pending` until the global admission controller grants a slot: no sandbox, no agent before that.
+    // Stays `pending` until the global admission controller grants a slot: no agent runs before that.
     record.update({ status: 'pending' });
-    await admission.acquire(input, lean);
-    record.update({ status: 'running', current_phase: 'setup' });
-    sandbox = await sharedActivities.setupSandbox({ agentWorkOrderId: input.agentWorkOrderId, repositoryUrl: input.repositoryUrl, sandboxType: input.sandboxType });
-    record.update({ sandbox_identifier: sandbox.sandboxPath });
+    let issueText: string | null;
+    if (prepared) {
+      admission.joinsAt(admissionControllerId(workflowInfo().taskQueue));
+      const ready = await sharedActivities.prepareWorkOrder({
+        agentWorkOrderId: input.agentWorkOrderId,
+        repositoryUrl: input.repositoryUrl,
+        sandboxType: input.sandboxType,
+        submittedAt: input.createdAt,
+        issueNumber: input.githubIssueNumber ?? null,
+      });
+      sandbox = ready.sandbox;
+      issueText = ready.issueText;
+      admission.joined(ready.admission);
+      record.update({ sandbox_identifier: sandbox.sandboxPath });
+      await admission.waitForGrant();
+      record.update({ status: 'running', current_phase: 'setup' });
+    } else {
+      await admission.acquire(input, lean);
+      record.update({ status: 'running', current_phase: 'setup' });
+      sandbox = await sharedActivities.setupSandbox({ agentWorkOrderId: input.agentWorkOrderId, repositoryUrl: input.repositoryUrl, sandboxType: input.sandboxType });
+      record.update({ sandbox_identifier: sandbox.sandboxPath });
+      issueText = input.githubIssueNumber
+        ? await sharedActivities.loadIssue({ agentWorkOrderId: input.agentWorkOrderId, repositoryUrl: input.repositoryUrl, issueNumber: input.githubIssueNumber })
+        : null;
+    }
     const run: WorkOrderRun = {
       input,
       lean,
@@ -43,9 +68,7 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
       prompts,
       sandbox,
       host: hostActivities(sandbox.hostTaskQueue, input),
-      issueText: input.githubIssueNumber
-        ? await sharedActivities.loadIssue({ agentWorkOrderId: input.agentWorkOrderId, repositoryUrl: input.repositoryUrl, issueNumber: input.githubIssueNumber })
-        : null,
+      issueText,
       planOutput: null,
       promptsRunAfterPullRequest: false,
     };

@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import { createActivities } from '../../activities/create-activities.js';
+import { createPrepareWorkOrderActivity } from '../../activities/prepare-work-order.activity.js';
 import { createRetentionActivities } from '../../activities/retention.activities.js';
 import { prepareAgentIdentity, workerIdentity } from '../../src/agent/agent-identity.js';
 import type { AppConfig } from '../../src/config.js';
@@ -46,9 +47,12 @@ export async function createWorkOrderWorkers(options: {
   const deps = createActivityDeps(config, logger, hostTaskQueue, env, settings, agentIdentity, logs.writer);
   // Activities that talk to Temporal itself (admission) share the worker's connection.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const workOrderActivities = createActivities(deps);
+  const admissionActivities = createAdmissionActivities({ client, sharedTaskQueue, maxConcurrent: () => settings.maxConcurrent(), isWorkOrderOpen: workOrderOpenProbe(client) });
   const activities = {
-    ...createActivities(deps),
-    ...createAdmissionActivities({ client, sharedTaskQueue, maxConcurrent: () => settings.maxConcurrent(), isWorkOrderOpen: workOrderOpenProbe(client) }),
+    ...workOrderActivities,
+    ...admissionActivities,
+    ...createPrepareWorkOrderActivity({ ...workOrderActivities, ...admissionActivities }),
   };
   const workflowBundle = await workOrderWorkflowBundle();
   const common = {

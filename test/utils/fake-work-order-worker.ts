@@ -3,6 +3,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import type { createActivities } from '../../activities/create-activities.js';
+import { createPrepareWorkOrderActivity, type PrepareWorkOrderParts } from '../../activities/prepare-work-order.activity.js';
 import type { RunAgentInput, RunAgentResult, TrackPhaseResult } from '../../activities/activity-types.js';
 import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { WorkOrderInput, WorkOrderPhase, WorkOrderStep } from '../../src/models/work-order.js';
@@ -14,7 +15,7 @@ import { workOrderOpenProbe } from '../../temporal/client/work-order-status.js';
 import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
 import { connectTestClient, testTemporalAddress, uniqueTaskQueue } from './temporal-env.js';
 
-export type WorkOrderActivities = ReturnType<typeof createActivities> & ReturnType<typeof createAdmissionActivities>;
+export type WorkOrderActivities = ReturnType<typeof createActivities> & ReturnType<typeof createAdmissionActivities> & ReturnType<typeof createPrepareWorkOrderActivity>;
 type ActivityName = keyof WorkOrderActivities;
 
 export interface ActivityCall {
@@ -146,6 +147,8 @@ export class FakeWorkOrderWorker {
         reused: false,
       }),
       loadIssue: async (input) => `Issue #${input.issueNumber}: make it so`,
+      // Like the real one: the three parts below (each recorded, each replaceable) at once.
+      prepareWorkOrder: (input) => createPrepareWorkOrderActivity(recorded as unknown as PrepareWorkOrderParts).prepareWorkOrder(input),
       // Like the real activities: the git observation rides with the result when the workflow asks for it.
       runAgent: async (input) => this.agentResult(input),
       deliverPrompt: async () => undefined,

@@ -30,7 +30,7 @@ describe('lean orchestration', () => {
 
     expect(result).toMatchObject({ status: 'completed', current_phase: 'pr_created', git_branch_name: 'feat/fake', github_pull_request_url: 'https://forge.example/acme/fake/pull/1' });
     expect(result.git_commit_count).toBeGreaterThan(0);
-    expect(await scheduledActivities(handle)).toEqual(['setupSandbox', 'runAgent', 'runAgent', 'runAgent', 'runAgent', 'createPR', 'cleanup']);
+    expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'runAgent', 'runAgent', 'createPR', 'cleanup']);
     expect(await grantSignals(handle)).toBe(0);
   });
 
@@ -40,7 +40,7 @@ describe('lean orchestration', () => {
     const result = (await handle.result()) as EndedWorkOrder;
 
     expect(trackedSteps(handle)).toEqual(['create-branch', 'commit']);
-    expect(await scheduledActivities(handle)).toEqual(['setupSandbox', 'runAgent', 'detectBranch', 'trackPhase', 'runAgent', 'detectBranch', 'trackPhase', 'cleanup']);
+    expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'detectBranch', 'trackPhase', 'runAgent', 'detectBranch', 'trackPhase', 'cleanup']);
     expect(result).toMatchObject({ status: 'completed', git_branch_name: 'feat/fake' });
     // The fake's commits count across work orders: any number but the initial 0 shows the observation arrived.
     expect(result.git_commit_count).toBeGreaterThan(0);
@@ -64,7 +64,9 @@ describe('lean orchestration', () => {
       await running.promise;
       const second = await single.startWorkOrder({ userRequest: 'second', selectedCommands: ['planning'] });
       await waitFor(async () => (await second.query<{ status: string }>('workOrderState')).status === 'pending' && (await eventsOf(second)).length > 4, 'the second work order to wait');
-      expect(single.callsOf('setupSandbox')).toHaveLength(1);
+      // Its sandbox is ready while it waits; its agent runs only after the grant.
+      expect(single.callsOf('setupSandbox')).toHaveLength(2);
+      expect(single.callsOf('runAgent')).toHaveLength(1);
 
       hold.open();
       expect(((await second.result()) as EndedWorkOrder).status).toBe('completed');

@@ -95,7 +95,10 @@ describe('work-order workflow logic', () => {
         await waitFor(async () => (await admissionQueue(full)).waiting.includes(handle.workflowId), 'the work order to wait in line');
         expect((await handle.query<AgentWorkOrder>('workOrderState')).status).toBe('pending');
         await expectCancelled(full, handle, []);
-        expect(full.callsOf('setupSandbox')).toEqual([]);
+        // The sandbox was made while the work order waited (no agent ran): cleanup knew it and removed it.
+        expect(full.callsOf('setupSandbox')).toHaveLength(1);
+        expect(full.callsOf('runAgent')).toEqual([]);
+        expect(full.callsOf('cleanup')).toEqual([expect.objectContaining({ agentWorkOrderId: handle.workflowId, mirrorPath: '/fake/repositories/acme/fake.git' })]);
       } finally {
         await full.stop();
       }

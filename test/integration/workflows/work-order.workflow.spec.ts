@@ -64,10 +64,10 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
     expect(state.status).toBe('failed');
     expect(state.error_message).toMatch(/cannot fetch .*\/acme\/never-created\.git: .*not found/i);
     const events = (await handle.fetchHistory()).events ?? [];
-    const setupScheduled = new Set(events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'setupSandbox').map((event) => String(event.eventId)));
+    const prepareScheduled = new Set(events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'prepareWorkOrder').map((event) => String(event.eventId)));
     const setupAttempts = events
       .map((event) => event.activityTaskStartedEventAttributes)
-      .filter((started) => started && setupScheduled.has(String(started.scheduledEventId)))
+      .filter((started) => started && prepareScheduled.has(String(started.scheduledEventId)))
       .map((started) => started!.attempt);
     expect(setupAttempts).toEqual([1]);
   });

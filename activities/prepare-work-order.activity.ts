@@ -1,0 +1,34 @@
+import type { LoadIssueInput, PrepareWorkOrderInput, PrepareWorkOrderResult, SetupSandboxInput, SetupSandboxResult } from './activity-types.js';
+
+export interface PrepareWorkOrderParts {
+  setupSandbox(input: SetupSandboxInput): Promise<SetupSandboxResult>;
+  joinAdmission(input: { agentWorkOrderId: string; submittedAt: string }): Promise<{ controllerId: string; granted: boolean }>;
+  loadIssue(input: LoadIssueInput): Promise<string>;
+}
+
+export function createPrepareWorkOrderActivity(parts: PrepareWorkOrderParts) {
+  return {
+    /**
+     * Everything a work order needs before its first agent, at the same time instead of one after another: its place
+     * at the admission controller, its sandbox and its issue's text. The sandbox may so exist while the work order
+     * still waits for a slot (no agent runs before the grant). A retried attempt joins again (the controller keeps one
+     * place per work order) and sets up again (setup reuses what an earlier attempt made).
+     */
+    async prepareWorkOrder(input: PrepareWorkOrderInput): Promise<PrepareWorkOrderResult> {
+      const { agentWorkOrderId, repositoryUrl, sandboxType, submittedAt, issueNumber } = input;
+      const [sandbox, admission, issueText] = await Promise.allSettled([
+        parts.setupSandbox({ agentWorkOrderId, repositoryUrl, sandboxType }),
+        parts.joinAdmission({ agentWorkOrderId, submittedAt }),
+        issueNumber ? parts.loadIssue({ agentWorkOrderId, repositoryUrl, issueNumber }) : Promise.resolve(null),
+      ]);
+      // Each settled before anything is thrown, so no part runs on unobserved; the sandbox's failure goes first, as its
+      // type tells whether retrying can help (a missing repository cannot).
+      return { sandbox: settledValue(sandbox), admission: settledValue(admission), issueText: settledValue(issueText) };
+    },
+  };
+}
+
+function settledValue<T>(outcome: PromiseSettledResult<T>): T {
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
+}
