@@ -16,6 +16,14 @@ import { hostTaskQueueName } from './task-queues.js';
 import { workOrderWorkflowBundle } from './workflow-bundle.js';
 
 const heartbeatThrottle = '500 ms';
+/**
+ * Workflows run in this thread, in the SDK's reusable VM context (what its replayer uses), not in a worker thread of
+ * their own: that second V8 isolate, with its own copy of the SDK, its protobuf definitions and the bundle, held about
+ * 20 MiB of an idle service's RSS. `debugMode` is the SDK's switch for it; it also lifts the deadlock detection, which
+ * the SDK's own default limit puts back (an option the SDK reads but does not declare): an activation that runs longer
+ * than this still fails its workflow task instead of holding the process.
+ */
+export const inThreadWorkflows = { debugMode: true, isolateExecutionTimeout: '5s' };
 
 export interface WorkOrderWorkers {
   sharedTaskQueue: string;
@@ -65,7 +73,7 @@ export async function createWorkOrderWorkers(options: {
     maxHeartbeatThrottleInterval: heartbeatThrottle,
     defaultHeartbeatThrottleInterval: heartbeatThrottle,
   };
-  const shared = await Worker.create({ ...common, taskQueue: sharedTaskQueue, workflowBundle });
+  const shared = await Worker.create({ ...common, taskQueue: sharedTaskQueue, workflowBundle, ...inThreadWorkflows });
   const host = await Worker.create({
     ...common,
     // Retention cleans this host's folders, so its activities run only here.
