@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isBundleCurrent, withoutSourcesContent } from '../../../temporal/worker/workflow-bundle.js';
+import vm from 'node:vm';
+import { isBundleCurrent, latin1Code, withoutSourcesContent } from '../../../temporal/worker/workflow-bundle.js';
 
 describe('isBundleCurrent', () => {
   let dir: string;
@@ -63,5 +64,28 @@ describe('withoutSourcesContent', () => {
 
   it('leaves code without an inline map as it is', () => {
     expect(withoutSourcesContent('var a = 1;\n')).toBe('var a = 1;\n');
+  });
+});
+
+describe('latin1Code', () => {
+  // The code under test holds the real characters; this file spells them as escapes.
+  const code = [
+    '// a comment with a dash: \u2014',
+    "const quoted = 'a\u2014b \u2716 \u00e9';",
+    'const template = `\u2192 ${quoted}`;',
+    'const pattern = /^[\u2013\u2014]+$/;',
+    "const emoji = '\ud83d\ude00';",
+    '({ quoted, template, matches: pattern.test("\u2013\u2014"), emoji })',
+  ].join('\n');
+
+  it('writes characters beyond Latin-1 as escapes that mean the same in strings, templates, regular expressions and comments', () => {
+    const escaped = latin1Code(code);
+
+    expect([...escaped].every((character) => character.charCodeAt(0) <= 0xff)).toBe(true);
+    expect(vm.runInNewContext(escaped)).toEqual({ quoted: 'a\u2014b \u2716 \u00e9', template: '\u2192 a\u2014b \u2716 \u00e9', matches: true, emoji: '\ud83d\ude00' });
+  });
+
+  it('leaves Latin-1 code as it is', () => {
+    expect(latin1Code("const a = 'caf\u00e9';\n")).toBe("const a = 'caf\u00e9';\n");
   });
 });
