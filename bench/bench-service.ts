@@ -15,16 +15,18 @@ const token = 'ghp_benchforgetoken0123456789abcdef';
 const stopGraceMs = 15_000;
 
 /**
- * The node flags `npm start` runs the service with (package.json's start script), so the bench measures the memory a
- * user gets; BENCH_NODE_ARGS overrides them for a before/after in one window ('none': no flags).
+ * How `npm start` runs the service (package.json's start script): the environment it sets for node (e.g. the allocator's
+ * MALLOC_ARENA_MAX) and node's flags, so the bench measures the memory a user gets. For a before/after in one window,
+ * BENCH_NODE_ARGS overrides the flags and BENCH_NODE_ENV the environment ('none': none; else `NAME=value ...`).
  */
-export async function serviceNodeArgs(): Promise<string[]> {
-  const override = process.env.BENCH_NODE_ARGS;
-  if (override !== undefined) return override === 'none' ? [] : override.split(' ').filter(Boolean);
+export async function serviceLaunch(): Promise<{ nodeArgs: string[]; nodeEnv: Record<string, string> }> {
   const { scripts } = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const flags = /exec node (.*?)\s*dist\/entrypoints\/start-all\.js/.exec(scripts.start ?? '')?.[1];
-  if (flags === undefined) throw new Error(`package.json's start script does not exec node dist/entrypoints/start-all.js: ${scripts.start}`);
-  return flags.split(' ').filter(Boolean);
+  const launch = /((?:[A-Z_]+=\S+\s+)*)exec node (.*?)\s*dist\/entrypoints\/start-all\.js/.exec(scripts.start ?? '');
+  if (!launch) throw new Error(`package.json's start script does not exec node dist/entrypoints/start-all.js: ${scripts.start}`);
+  const words = (text: string | undefined) => (text === 'none' ? [] : (text ?? '').split(' ').filter(Boolean));
+  const nodeArgs = words(process.env.BENCH_NODE_ARGS ?? launch[2]);
+  const nodeEnv = Object.fromEntries(words(process.env.BENCH_NODE_ENV ?? launch[1]).map((assignment) => assignment.split(/=(.*)/s).slice(0, 2)));
+  return { nodeArgs, nodeEnv };
 }
 
 /** The default five steps, each answered at once: a branch, a plan, a file, a commit; the service opens the PR. */
@@ -44,6 +46,8 @@ export interface BenchService {
   process: ChildProcess;
   /** The node flags the service runs with. */
   nodeArgs: string[];
+  /** The environment `npm start` sets for node (the allocator's settings), part of `env`. */
+  nodeEnv: Record<string, string>;
   /** The environment the agent CLI needs to reach the scripted model, for running it without the service. */
   agentEnv: NodeJS.ProcessEnv;
   /** The agent CLI as both the service and the floor run it: the real one, its start and exit recorded. */
@@ -94,6 +98,7 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
   const forge = await startTestForge({ token });
   const [apiPort, temporalPort, uiPort] = await freePorts(3);
   const agentCli = await timedAgentCli(home);
+  const { nodeArgs, nodeEnv } = await serviceLaunch();
   const agentEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -121,11 +126,11 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
     LOG_LEVEL: 'warn',
     ...(process.env.TEMPORAL_CLI_PATH ? { TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH } : {}),
     ...(process.env.AWO_MAX_CONCURRENT ? { AWO_MAX_CONCURRENT: process.env.AWO_MAX_CONCURRENT } : {}),
+    ...nodeEnv,
     ...extraEnv,
   };
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   // Its own process group, with the dev server it starts: a service slow to stop is killed with it after a grace.
-  const nodeArgs = await serviceNodeArgs();
   const service = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'dist', 'entrypoints', 'start-all.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -158,5 +163,5 @@ export async function startBenchService(rules: Rule[], extraEnv: NodeJS.ProcessE
     await stop();
     throw error;
   }
-  return { baseUrl, home, forge, model, process: service, nodeArgs, agentEnv, agentCli: agentCli.path, agentRuns: agentCli.runs, env, stop };
+  return { baseUrl, home, forge, model, process: service, nodeArgs, nodeEnv, agentEnv, agentCli: agentCli.path, agentRuns: agentCli.runs, env, stop };
 }

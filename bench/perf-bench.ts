@@ -330,7 +330,8 @@ async function memory(root: number): Promise<ProcessMemory[]> {
 
 /** One row per process of the service (idle, then with 20 open work orders), their sum, and the dev server apart. */
 function printMemory(bench: BenchService, idle: ProcessMemory[], busy: ProcessMemory[]): void {
-  console.log(`\nmemory RSS (node flags: ${bench.nodeArgs.join(' ') || 'none'}; the agents' processes not counted)`);
+  const nodeEnv = Object.entries(bench.nodeEnv).map(([name, value]) => `${name}=${value}`).join(' ') || 'none';
+  console.log(`\nmemory RSS (node flags: ${bench.nodeArgs.join(' ') || 'none'}; environment: ${nodeEnv}; the agents' processes not counted)`);
   const table: Array<[string, string, string]> = [['process', 'idle', `20 open (${concurrent} agents running)`]];
   const byPid = (list: ProcessMemory[], pid: number) => list.find((entry) => entry.pid === pid)?.rss;
   const cell = (bytes: number | undefined) => (bytes === undefined ? '-' : mib(bytes));
