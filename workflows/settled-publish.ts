@@ -12,6 +12,17 @@ export function usesSettledPublish(): boolean {
 }
 
 /**
+ * Work orders started before this patch publish a prompt's count (`pending_prompts`) only with their next state change,
+ * so the API asked a worker for the state of a work order it had just sent a prompt to. Later ones publish it with the
+ * signal's own workflow task, at the cost of one memo write. Decided once, at the start.
+ */
+export const promptCountPublishPatch = 'awo-prompt-count-published';
+
+export function publishesPromptCount(): boolean {
+  return patched(promptCountPublishPatch);
+}
+
+/**
  * Resolves once the code the current activation started has run as far as it can: the SDK checks blocked conditions
  * only after the microtasks have drained (the eager check at creation answers false). In a cancelled scope the
  * condition is refused at once, and this resolves then: the changes are published straight away instead of batched.

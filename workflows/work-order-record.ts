@@ -29,14 +29,17 @@ export class WorkOrderRecord {
   private readonly coalesce: boolean;
   /** Publishes when the activation has settled instead of after a fixed number of microtask turns (settled-publish.ts). */
   private readonly publishWhenSettled: boolean;
+  /** A prompt's arrival publishes its count (settled-publish.ts). */
+  private readonly publishPromptCount: boolean;
   private publishQueued = false;
   /** What the search attributes were last set to: at first, what the work order was started with. */
   private published: Record<string, string>;
 
-  constructor(input: WorkOrderInput, options: { coalesce?: boolean; publishWhenSettled?: boolean } = {}) {
+  constructor(input: WorkOrderInput, options: { coalesce?: boolean; publishWhenSettled?: boolean; publishPromptCount?: boolean } = {}) {
     this.state = initialWorkOrderState(input);
     this.coalesce = options.coalesce ?? false;
     this.publishWhenSettled = options.publishWhenSettled ?? false;
+    this.publishPromptCount = options.publishPromptCount ?? false;
     const started = workflowInfo().typedSearchAttributes;
     this.published = Object.fromEntries(Object.values(searchAttributeKeys).map((key) => [key.name, String(started.get(key) ?? '')]));
     setHandler(workOrderStateQuery, () => this.state);
@@ -102,9 +105,10 @@ export class WorkOrderRecord {
     };
   }
 
-  /** Not published by itself: it changes from signal handlers, and the next update carries it. */
+  /** Changed by signal handlers: older work orders publish it only with their next update. */
   setPendingPrompts(count: number): void {
-    this.state.pending_prompts = count;
+    if (this.publishPromptCount) this.update({ pending_prompts: count });
+    else this.state.pending_prompts = count;
   }
 
   setLatestCommitMessage(message: string | null): void {

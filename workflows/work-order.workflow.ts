@@ -12,7 +12,7 @@ import { usesPreparedStart } from './prepared-start.js';
 import { PromptRouter } from './prompt-router.js';
 import { openPullRequest } from './pull-request-step.js';
 import { usesFastPath } from './fast-path.js';
-import { usesSettledPublish } from './settled-publish.js';
+import { publishesPromptCount, usesSettledPublish } from './settled-publish.js';
 import { usesLeanOrchestration } from './lean-orchestration.js';
 import { hostActivities, hostPickupTimeoutSeconds, sharedActivities } from './work-order-activities.js';
 import { cleanUpWorkOrder, publishCancelledSteps } from './work-order-cleanup.js';
@@ -27,7 +27,8 @@ import type { WorkOrderRun } from './work-order-run.js';
 export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<EndedWorkOrder> {
   const lean = usesLeanOrchestration();
   const coalesce = usesFastPath();
-  const record = new WorkOrderRecord(input, { coalesce, publishWhenSettled: coalesce && usesSettledPublish() });
+  const publishWhenSettled = coalesce && usesSettledPublish();
+  const record = new WorkOrderRecord(input, { coalesce, publishWhenSettled, publishPromptCount: publishWhenSettled && publishesPromptCount() });
   const prompts = new PromptRouter(record);
   const admission = new AdmissionSlot();
   const approval = new PlanApprovalGate(record);

@@ -2,10 +2,11 @@
 const maxTracked = 10_000;
 
 /**
- * Work orders this API sent a prompt to that their memo may not show yet. The workflow counts a prompt
- * (`pending_prompts`) when its signal arrives but publishes the count only with its next state change, so until a memo
- * written after the prompt, a worker is asked. A prompt sent past this API process (another replica,
- * `temporal workflow signal`) shows with that next change.
+ * Work orders this API sent a prompt to that their memo may not show yet. Until a memo written after the prompt, a
+ * worker is asked. Work orders started since the patch `awo-prompt-count-published` publish the count
+ * (`pending_prompts`) with the signal's own workflow task, so that lasts one workflow task, and a prompt sent past this
+ * API process (another replica, `temporal workflow signal`) shows as soon; older ones publish it with their next state
+ * change.
  */
 export class PromptsSinceMemo {
   private readonly sentAt = new Map<string, number>();

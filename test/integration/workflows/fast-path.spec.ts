@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import { workOrderWorkflowBundle } from '../../../temporal/worker/workflow-bundle.js';
-import { type EndedWorkOrder, workOrderMemoKey } from '../../../workflows/messages.js';
+import { type EndedWorkOrder, promptSignal, workOrderMemoKey } from '../../../workflows/messages.js';
 import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from '../../../workflows/search-attributes.js';
 import { FakeWorkOrderWorker } from '../../utils/fake-work-order-worker.js';
 import { gate } from '../../utils/scripted-steps.js';
@@ -89,6 +89,30 @@ describe('fast path', () => {
       hold.open();
     }
     expect(await handle.result()).toMatchObject({ status: 'completed' });
+  });
+
+  it('publishes a prompt\'s count with the signal\'s own workflow task, while the step it waits behind still runs', async () => {
+    const hold = gate();
+    worker.use({
+      runAgent: async (input) => {
+        if (input.step === 'planning') await hold.promise;
+        return worker.agentResult(input);
+      },
+      // Not taken by the running agent: the prompt stays queued for a turn of its own.
+      deliverPrompt: async () => undefined,
+    });
+    const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'planning'] });
+    const memo = async () => (await handle.describe()).memo?.[workOrderMemoKey] as AgentWorkOrder | undefined;
+    try {
+      await waitFor(async () => (await memo())?.current_step === 'planning', 'the planning step in the memo');
+      await handle.signal(promptSignal, { prompt_id: 'p-1', prompt_text: 'Also update the README' });
+      await waitFor(async () => (await memo())?.pending_prompts === 1, 'the prompt count in the memo');
+      expect(await memo()).toMatchObject({ status: 'running', current_step: 'planning', pending_prompts: 1 });
+      expect(patchIds((await handle.fetchHistory()).events ?? [])).toContain('awo-prompt-count-published');
+    } finally {
+      hold.open();
+    }
+    expect(await handle.result()).toMatchObject({ status: 'completed', pending_prompts: 0 });
   });
 
   it('replays its own history', async () => {
