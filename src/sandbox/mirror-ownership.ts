@@ -51,19 +51,6 @@ export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, wor
   ]);
 }
 
-/**
- * One new worktree's part of the hand-over, once the mirror's is done (shareMirrorWithAgent without an admin folder):
- * the worktree itself and its admin folder in the mirror, in one command. The folder holding the admin folders is
- * claimed first, since `git worktree add` may just have made it.
- */
-export async function shareWorktreeWithAgent(mirrorPath: string, agent: Owner, worktreePath: string): Promise<void> {
-  const worktrees = path.join(mirrorPath, 'worktrees');
-  await claimFolders({ uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, [worktrees].filter((folder) => existsSync(folder)));
-  const adminDir = await worktreeAdminDirOf(worktreePath);
-  const targets = [worktreePath, ...(adminDir && path.dirname(adminDir) === worktrees ? [adminDir] : [])];
-  await runProcessChecked('chown', ['-R', '--no-dereference', `${agent.uid}:${agent.gid}`, '--', ...targets]);
-}
-
 /** False for a mirror the agent could write as a whole (one shared by an older version of the service). */
 export async function isWorkerOwned(mirrorPath: string): Promise<boolean> {
   const uid = process.getuid?.() ?? 0;

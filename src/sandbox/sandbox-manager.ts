@@ -8,7 +8,7 @@ import { detectRemoteDefaultBranch } from './default-branch.js';
 import { KeyedLock } from './keyed-lock.js';
 import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from './sandbox-types.js';
 import { makeFolder } from '../files/make-folder.js';
-import { isWorkerOwned, shareMirrorWithAgent, shareWorktreeWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
+import { isWorkerOwned, shareMirrorWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
 import { withScratchRepository } from '../git/scratch-repository.js';
 import { runProcessChecked } from '../process/process-runner.js';
 import { SparePool, type SpareState } from './spare-pool.js';
@@ -112,21 +112,6 @@ export class SandboxManager {
     ]);
   }
 
-  /** The mirror's part of handToAgent, for a worktree not made yet (see handWorktreeToAgent). */
-  private async shareMirror(mirrorPath: string): Promise<void> {
-    const owner = this.options.agentOwner;
-    if (!owner) return;
-    await shareMirrorWithAgent(mirrorPath, owner);
-    await allowTraversalBetween(this.options.repositoryDir, mirrorPath);
-  }
-
-  /** The rest of handToAgent once the worktree is made and the mirror shared: the worktree and its admin folder. */
-  private async handWorktreeToAgent(sandboxPath: string, mirrorPath: string): Promise<void> {
-    const owner = this.options.agentOwner;
-    if (!owner) return;
-    await Promise.all([shareWorktreeWithAgent(mirrorPath, owner, sandboxPath), allowTraversalBetween(this.options.workOrderDir, sandboxPath)]);
-  }
-
   /**
    * A clone whose objects are hard links to the mirror's: everything but those files becomes the agent's. The linked
    * objects stay the worker's and read-only (git writes them 0444), so the agent reads them, adds its own objects in
@@ -171,20 +156,10 @@ export class SandboxManager {
         return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true, mirrorAction };
       }
       await rm(sandboxPath, { recursive: true, force: true });
-      // The mirror's part of the hand-over needs nothing of the new worktree: it runs while the worktree is made.
-      const [shared, made] = await Promise.allSettled([
-        this.shareMirror(mirrorPath),
-        (async () => {
-          const [, wanted] = await Promise.all([git(['worktree', 'prune'], { cwd: mirrorPath }), mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch)]);
-          const claimed = await this.claimSpare(this.worktreeSpares, request, mirrorPath, wanted, sandboxPath);
-          if (!claimed) await git(['worktree', 'add', '--detach', sandboxPath, wanted.commit], { cwd: mirrorPath });
-          return claimed;
-        })(),
-      ]);
-      if (made.status === 'rejected') throw made.reason;
-      if (shared.status === 'rejected') throw shared.reason;
-      const fromSpare = made.value;
-      await this.handWorktreeToAgent(sandboxPath, mirrorPath);
+      const [, wanted] = await Promise.all([git(['worktree', 'prune'], { cwd: mirrorPath }), mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch)]);
+      const fromSpare = await this.claimSpare(this.worktreeSpares, request, mirrorPath, wanted, sandboxPath);
+      if (!fromSpare) await git(['worktree', 'add', '--detach', sandboxPath, wanted.commit], { cwd: mirrorPath });
+      await this.handToAgent(sandboxPath, mirrorPath);
       this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch, from_spare: fromSpare });
       return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false, mirrorAction };
     });
