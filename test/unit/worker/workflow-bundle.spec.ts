@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { isBundleCurrent, latin1Code, withoutSourcesContent } from '../../../temporal/worker/workflow-bundle.js';
+import { decodeMappings, encodeMappings } from '../../../temporal/worker/source-map-mappings.js';
+import { isBundleCurrent, latin1Code, slimSourceMap } from '../../../temporal/worker/workflow-bundle.js';
 
 describe('isBundleCurrent', () => {
   let dir: string;
@@ -47,7 +48,7 @@ describe('isBundleCurrent', () => {
   });
 });
 
-describe('withoutSourcesContent', () => {
+describe('slimSourceMap', () => {
   const inline = (map: object) => `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
   const readMap = (code: string) => JSON.parse(Buffer.from(code.slice(code.indexOf('base64,') + 'base64,'.length), 'base64').toString('utf8')) as Record<string, unknown>;
 
@@ -55,15 +56,38 @@ describe('withoutSourcesContent', () => {
     const map = { version: 3, file: 'bundle.js', sources: ['a.ts', 'b.ts'], sourcesContent: ['const a = 1;', 'const b = 2;'], names: [], mappings: 'AAAA;ACAA' };
     const code = `var a = 1;\n// not the map: sourceMappingURL=data:\nvar b = 2;\n${inline(map)}\n`;
 
-    const slim = withoutSourcesContent(code);
+    const slim = slimSourceMap(code);
 
     expect(slim.startsWith('var a = 1;\n// not the map: sourceMappingURL=data:\nvar b = 2;\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,')).toBe(true);
     expect(readMap(slim.slice(slim.lastIndexOf('//# sourceMappingURL')))).toEqual({ version: 3, file: 'bundle.js', sources: ['a.ts', 'b.ts'], names: [], mappings: 'AAAA;ACAA' });
     expect(slim.length).toBeLessThan(code.length);
   });
 
+  it('keeps the mappings of our own sources only, ending a kept run within a line', () => {
+    const sources = ['/repo/workflows/a.ts', '/repo/node_modules/zod/b.js', 'webpack/bootstrap'];
+    // Line 1: a.ts, then zod on the same line; line 2: zod only; line 3: webpack's runtime, then a.ts.
+    const mappings = encodeMappings([
+      [
+        [0, 0, 0, 0],
+        [10, 1, 5, 2],
+        [20, 1, 6, 0],
+      ],
+      [[0, 1, 7, 0]],
+      [
+        [0, 2, 0, 0],
+        [4, 0, 3, 4],
+      ],
+    ]);
+    const map = { version: 3, file: 'bundle.js', sources, sourcesContent: ['', '', ''], names: [], mappings };
+
+    const slim = readMap(slimSourceMap(`var a;\n${inline(map)}\n`));
+
+    expect(slim.sources).toEqual(sources);
+    expect(decodeMappings(slim.mappings as string)).toEqual([[[0, 0, 0, 0], [10]], [], [[4, 0, 3, 4]]]);
+  });
+
   it('leaves code without an inline map as it is', () => {
-    expect(withoutSourcesContent('var a = 1;\n')).toBe('var a = 1;\n');
+    expect(slimSourceMap('var a = 1;\n')).toBe('var a = 1;\n');
   });
 });
 
