@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     const setup = start([path.join(projectRoot, 'dist', 'entrypoints', 'register-search-attributes-main.js')]);
     const setupCode = await new Promise<number | null>((resolve) => setup.once('exit', resolve));
     if (setupCode !== 0) throw new Error(`search attribute setup failed:\n${output.join('')}`);
-    const api = start([path.join(projectRoot, 'dist', 'entrypoints', 'api-main.js')]);
+    // BENCH_LIST_API_NODE_ARGS: node options for the API process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    const apiNodeArgs = (process.env.BENCH_LIST_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const api = start([...apiNodeArgs, path.join(projectRoot, 'dist', 'entrypoints', 'api-main.js')]);
     const baseUrl = `http://127.0.0.1:${apiPort}`;
     await waitForList(baseUrl, api, () => output.join(''));
 

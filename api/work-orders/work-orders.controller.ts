@@ -17,6 +17,7 @@ import { apiErrorSchema } from '../../src/models/api-error.js';
 import { type ApprovalDecision, approvalDecisionSchema } from '../../src/models/plan-approval.js';
 import { type AgentWorkOrder, agentWorkOrderSchema, type GitProgress, gitProgressSchema, type StepHistory, stepHistorySchema } from '../../src/models/work-order.js';
 import { ApiConfiguredBody, openApiSchema } from '../core/openapi.js';
+import { sendJsonOnce } from '../core/json-once.js';
 import { RequestValidationError } from '../core/api-errors.js';
 import { CreateWorkOrderBodyPipe } from './create-work-order.pipe.js';
 import {
@@ -66,8 +67,9 @@ export class WorkOrdersController {
   @ApiOperation({ summary: 'List work orders, newest first' })
   @ApiOkResponse({ standardSchema: agentWorkOrderListSchema })
   @errorResponse(422, 'invalid status or limit')
-  list(@Query({ schema: listWorkOrdersQuerySchema }) query: ListWorkOrdersQuery): Promise<AgentWorkOrder[]> {
-    return this.workOrders.list(query);
+  async list(@Query({ schema: listWorkOrdersQuerySchema }) query: ListWorkOrdersQuery, @Res() response: ServerResponse): Promise<void> {
+    // The page is the cache's own array while it is fresh: its JSON is made once, not per poll.
+    sendJsonOnce(response, await this.workOrders.list(query));
   }
 
   @Get(':agent_work_order_id')
