@@ -14,6 +14,7 @@ import { ensureRetentionSchedule } from './retention-schedule.js';
 import { createRetentionDeps } from './retention-wiring.js';
 import { hostTaskQueueName } from './task-queues.js';
 import { workOrderWorkflowBundle } from './workflow-bundle.js';
+import { dropWorkflowStackTraceHooks } from './workflow-stack-hooks.js';
 
 const heartbeatThrottle = '500 ms';
 /**
@@ -74,6 +75,7 @@ export async function createWorkOrderWorkers(options: {
     defaultHeartbeatThrottleInterval: heartbeatThrottle,
   };
   const shared = await Worker.create({ ...common, taskQueue: sharedTaskQueue, workflowBundle, ...inThreadWorkflows });
+  dropWorkflowStackTraceHooks();
   const host = await Worker.create({
     ...common,
     // Retention cleans this host's folders, so its activities run only here.
