@@ -32,11 +32,12 @@ describe('worker activity settings', () => {
   it('sees a saved token, model and CLI path at the next call, without a restart', async () => {
     const deps = createActivityDeps(loadConfig(env), createLogger('silent'), 'host-queue', env);
     expect(await deps.githubToken()).toBeUndefined();
-    expect(await deps.agentSettings()).toEqual({ model: 'sonnet', maxTurns: undefined, skipPermissions: true, idleTimeoutSeconds: 600 });
+    expect(await deps.agentSettings()).toEqual({ model: 'sonnet', cliPath: 'claude', maxTurns: undefined, skipPermissions: true, idleTimeoutSeconds: 600 });
 
     await api.settings.update({ github_token: 'ghp_savedThroughTheApi000000000000001', claude_cli_model: 'opus', claude_cli_path: claudeCliPath });
     expect(await deps.githubToken()).toBe('ghp_savedThroughTheApi000000000000001');
-    expect((await deps.agentSettings()).model).toBe('opus');
+    // The step's settings name the CLI too: runAgent hands that path to the executor.
+    expect(await deps.agentSettings()).toMatchObject({ model: 'opus', cliPath: claudeCliPath });
     // The agent executor runs the CLI at the path in effect now: the real Claude Code CLI.
     expect(await deps.agent.version()).toMatch(/Claude Code/);
 
