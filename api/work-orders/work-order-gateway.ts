@@ -10,6 +10,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter, TemporalFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { AppConfig } from '../../src/config.js';
+import { nextTurn, rowsPerSlice } from '../../src/event-loop-slices.js';
 import { type AgentWorkOrder, type StepRecord, type WorkOrderInput, type WorkOrderStatus, workOrderInputSchema } from '../../src/models/work-order.js';
 import { readAdmissionQueue } from '../../temporal/client/admission-queue-reader.js';
 import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
@@ -84,6 +85,8 @@ export class WorkOrderGateway {
       for await (const execution of this.client.workflow.list({ query: conditions.join(' AND '), pageSize: filter.limit })) {
         executions.push(execution);
         if (executions.length >= filter.limit) break;
+        // The SDK decodes one row per step in microtasks: unsliced, a page of 1,000 held every other request for 100 ms.
+        if (executions.length % rowsPerSlice === 0) await nextTurn();
       }
       return executions;
     });

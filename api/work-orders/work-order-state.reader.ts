@@ -10,6 +10,7 @@ import {
   workOrderPhaseNames,
   workOrderStatusNames,
 } from '../../src/models/work-order.js';
+import { mapInSlices } from '../../src/event-loop-slices.js';
 import { initialWorkOrderState } from '../../src/models/work-order-initial-state.js';
 import { noBudgetLimits, noUsage } from '../../src/models/work-order-budget.js';
 import { queuePositionOf } from '../../temporal/client/admission-queue-reader.js';
@@ -24,6 +25,7 @@ import {
   workOrderStateQuery,
 } from '../../workflows/messages.js';
 import { awoPhaseKey, awoStatusKey, awoStepKey } from '../../workflows/search-attributes.js';
+import { serializeInSlices } from '../core/json-once.js';
 import { type ExecutionSummary, WorkOrderGateway } from './work-order-gateway.js';
 import { WorkOrderListCache } from './work-order-list-cache.js';
 import { PromptsSinceMemo } from './prompts-since-memo.js';
@@ -57,7 +59,12 @@ export class WorkOrderStateReader {
 
   /** One page of the list: the memo each row carries, so a page costs one visibility call (plus the admission line). */
   list(filter: { status?: WorkOrderStatus; limit: number }): Promise<AgentWorkOrder[]> {
-    return this.listCache.read(`${filter.status ?? 'all'}:${filter.limit}`, () => this.readList(filter));
+    return this.listCache.read(`${filter.status ?? 'all'}:${filter.limit}`, async () => {
+      const page = await this.readList(filter);
+      // Made while the page loads, in slices: the GETs it answers send it as is, and none waits for one big stringify.
+      await serializeInSlices(page);
+      return page;
+    });
   }
 
   /** A change made through this API: the next list reads visibility again. */
@@ -74,7 +81,7 @@ export class WorkOrderStateReader {
   private async readList(filter: { status?: WorkOrderStatus; limit: number }): Promise<AgentWorkOrder[]> {
     const executions = await this.gateway.list(filter);
     // Rows whose memo is not current (histories from before the workflow kept it) are the only ones read one by one.
-    const states = await Promise.all(executions.map((execution) => this.currentMemo(execution) ?? this.stateOf(execution)));
+    const states = await Promise.all(await mapInSlices(executions, (execution) => this.currentMemo(execution) ?? this.stateOf(execution)));
     return this.withQueuePositions(states);
   }
 
