@@ -58,6 +58,18 @@ export interface RunAgentInput {
   budget?: { limits: BudgetLimits; spent: BudgetSpent };
   /** Set: the activity reads the git evidence once the agent has exited and returns it as `observation`. */
   observe?: GitObservationRequest;
+  /**
+   * Set when `createPR` comes next (the step before `create-pr` in the selected commands): as soon as the agent's turn
+   * ends with commits on a branch of its own, the activity starts pushing that branch while the CLI shuts down, so
+   * `createPR` finds it pushed (it still pushes itself when the pushed tip is not the one it reads, or the push failed).
+   */
+  pushForPullRequest?: PushForPullRequest;
+}
+
+/** What the early push needs: the same values `createPR` is given. */
+export interface PushForPullRequest {
+  repositoryUrl: string;
+  baseBranch: string;
 }
 
 /** What a step's activity needs to observe git for the workflow (work orders started before this send none). */
