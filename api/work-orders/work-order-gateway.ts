@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
   type Client,
   type QueryDefinition,
@@ -19,11 +19,13 @@ import { workOrderWorkflowName } from '../../workflows/messages.js';
 import { WorkOrderNotFoundError } from '../core/api-errors.js';
 import { APP_CONFIG, TEMPORAL_CLIENT, WORK_ORDER_STARTER } from '../core/api-tokens.js';
 import { isDeadline, isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
+import { type HistoryPage, HistoryWatches, type RunRef } from './history-watches.js';
+import { isOpenExecution } from '../../temporal/client/work-order-status.js';
 
 /** What both describe() and a visibility list give about an execution (the memo included). */
 export type ExecutionSummary = Pick<
   WorkflowExecutionInfo,
-  'workflowId' | 'runId' | 'type' | 'taskQueue' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes' | 'memo'
+  'workflowId' | 'runId' | 'type' | 'taskQueue' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes' | 'memo' | 'historyLength'
 >;
 
 /** What a closed work order left as its result or failure details (EndedWorkOrder); older histories lack the steps. */
@@ -54,23 +56,37 @@ const statusFilters: Record<WorkOrderStatus, string> = {
  * call maps an unreachable server to a 503 and an unknown (or foreign) workflow to a 404.
  */
 @Injectable()
-export class WorkOrderGateway {
+export class WorkOrderGateway implements OnModuleDestroy {
+  /** A work order polled by id costs the server one answer per change of its history, not one per poll. */
+  private readonly watches = new HistoryWatches((run, token, signal) => this.historyPage(run, token, signal));
+
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORK_ORDER_STARTER) private readonly eagerStartClient: Client | null,
   ) {}
 
+  onModuleDestroy(): void {
+    this.watches.stop();
+  }
+
   async start(input: WorkOrderInput): Promise<void> {
     const eager = this.eagerStartClient;
+    this.watches.forget(input.agentWorkOrderId);
     await this.call(() => (eager ? startWorkOrder(eager, this.config.AWO_TASK_QUEUE, input, { eager: true }) : startWorkOrder(this.client, this.config.AWO_TASK_QUEUE, input)));
   }
 
   /** The execution of one of OUR work orders (right workflow type, our task queue), or WorkOrderNotFoundError. */
-  async describe(agentWorkOrderId: string): Promise<ExecutionSummary> {
-    const description = await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).describe(), agentWorkOrderId);
-    if (description.type !== workOrderWorkflowName || description.taskQueue !== this.config.AWO_TASK_QUEUE) throw new WorkOrderNotFoundError(agentWorkOrderId);
-    return description;
+  describe(agentWorkOrderId: string): Promise<ExecutionSummary> {
+    return this.watches.describe(
+      agentWorkOrderId,
+      async () => {
+        const description = await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).describe(), agentWorkOrderId);
+        if (description.type !== workOrderWorkflowName || description.taskQueue !== this.config.AWO_TASK_QUEUE) throw new WorkOrderNotFoundError(agentWorkOrderId);
+        return description;
+      },
+      isOpenExecution,
+    );
   }
 
   /**
@@ -93,12 +109,14 @@ export class WorkOrderGateway {
   }
 
   /** A query's answer, or undefined when no worker answered in time: every caller has a fallback. */
-  query<T>(execution: Pick<ExecutionSummary, 'workflowId' | 'runId'>, query: QueryDefinition<T>): Promise<T | undefined> {
-    return this.withDeadline(() => this.client.workflow.getHandle(execution.workflowId, execution.runId).query(query));
+  query<T>(execution: RunRef, query: QueryDefinition<T>): Promise<T | undefined> {
+    return this.watches.query(execution, query.name, () => this.withDeadline(() => this.client.workflow.getHandle(execution.workflowId, execution.runId).query(query)));
   }
 
   async signal<T>(agentWorkOrderId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void> {
+    this.watches.forget(agentWorkOrderId);
     await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).signal(signal, payload), agentWorkOrderId);
+    this.watches.forget(agentWorkOrderId);
   }
 
   /**
@@ -111,11 +129,14 @@ export class WorkOrderGateway {
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) throw new WorkOrderUpdateRefused(error.cause.type ?? null, error.cause.message);
       throw error;
+    } finally {
+      this.watches.forget(agentWorkOrderId);
     }
   }
 
   async cancel(agentWorkOrderId: string): Promise<void> {
     await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).cancel(), agentWorkOrderId);
+    this.watches.forget(agentWorkOrderId);
   }
 
   /** The admission line; null when nobody waits, undefined when the controller did not answer in time. */
@@ -158,6 +179,24 @@ export class WorkOrderGateway {
     const input = workOrderInputSchema.safeParse(payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
     if (!input.success) throw new Error(`work order ${execution.workflowId} has no readable start input`);
     return input.data;
+  }
+
+  /** The events after `token`, waiting (Temporal's long poll, up to about 20 s) while there are none. */
+  private async historyPage(run: RunRef, token: Uint8Array | undefined, signal: AbortSignal): Promise<HistoryPage> {
+    const response = await this.client.withAbortSignal(signal, () =>
+      this.client.workflowService.getWorkflowExecutionHistory({
+        namespace: this.config.TEMPORAL_NAMESPACE,
+        execution: { workflowId: run.workflowId, runId: run.runId },
+        nextPageToken: token ?? null,
+        waitNewEvent: true,
+        skipArchival: true,
+      }),
+    );
+    const lastEventId = response.history?.events?.at(-1)?.eventId;
+    return {
+      ...(lastEventId != null ? { lastEventId: typeof lastEventId === 'number' ? lastEventId : lastEventId.toNumber() } : {}),
+      ...(response.nextPageToken?.length ? { nextPageToken: response.nextPageToken } : {}),
+    };
   }
 
   private async call<T>(operation: () => Promise<T>, agentWorkOrderId?: string): Promise<T> {

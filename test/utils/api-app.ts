@@ -18,6 +18,8 @@ export interface ApiTestApp {
   config: AppConfig;
   /** The API token this app accepts (generated under the test's config folder unless AWO_API_TOKEN is set). */
   token: string;
+  /** The Temporal client the app calls (a test may count its calls). */
+  temporalClient: Client;
   /** supertest against the in-process app: `app.http().get('/api/agent-work-orders/settings')`. */
   http(): ReturnType<typeof request>;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function createApiTestApp(env: NodeJS.ProcessEnv, options: { tempor
   return {
     config,
     token: app.get<ApiAuth>(API_AUTH).token,
+    temporalClient: client,
     http: () => request(app.getHttpServer()),
     close: async () => {
       await app.close();
