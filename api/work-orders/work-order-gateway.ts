@@ -38,6 +38,9 @@ export type FinalRecord = AgentWorkOrder & { steps?: StepRecord[]; latest_commit
  */
 const queryDeadlineMs = 2_500;
 
+/** Closed runs whose final record is kept (a few MiB at most). */
+const keptFinalRecords = 500;
+
 /**
  * Which executions a status filter means: the search attribute the workflow keeps, corrected by the server's own
  * status for workflows that ended without writing theirs (terminated, timed out).
@@ -59,6 +62,8 @@ const statusFilters: Record<WorkOrderStatus, string> = {
 export class WorkOrderGateway implements OnModuleDestroy {
   /** A work order polled by id costs the server one answer per change of its history, not one per poll. */
   private readonly watches = new HistoryWatches((run, token, signal) => this.historyPage(run, token, signal));
+  /** A closed run's record never changes: read once, not on every poll of its steps. */
+  private readonly finalRecords = new Map<string, FinalRecord>();
 
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
@@ -149,6 +154,17 @@ export class WorkOrderGateway implements OnModuleDestroy {
    * runs that recorded nothing readable (terminated, timed out, or histories from before the workflow recorded it).
    */
   async finalRecord(execution: ExecutionSummary): Promise<FinalRecord | undefined> {
+    const kept = this.finalRecords.get(execution.runId);
+    if (kept) return kept;
+    const record = await this.readFinalRecord(execution);
+    if (record) {
+      this.finalRecords.set(execution.runId, record);
+      if (this.finalRecords.size > keptFinalRecords) this.finalRecords.delete(this.finalRecords.keys().next().value!);
+    }
+    return record;
+  }
+
+  private async readFinalRecord(execution: ExecutionSummary): Promise<FinalRecord | undefined> {
     const handle = this.client.workflow.getHandle(execution.workflowId, execution.runId);
     try {
       return asFinalRecord(await this.client.withDeadline(Date.now() + queryDeadlineMs, () => handle.result()), execution.workflowId);
