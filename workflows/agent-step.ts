@@ -1,4 +1,4 @@
-import type { RunAgentResult } from '../activities/activity-types.js';
+import type { PushForPullRequest, RunAgentResult } from '../activities/activity-types.js';
 import { promptStepName, type StepName } from '../src/models/work-order-steps.js';
 import { endIfCancelRequested } from './cancel-reach.js';
 import { observeGit } from './git-observation.js';
@@ -8,8 +8,11 @@ import type { WorkOrderRun } from './work-order-run.js';
 
 export type AgentStepName = Exclude<StepName, 'create-pr'>;
 
-/** Runs one agent step (or a prompt's turn), records it with the prompts it took, and the git it left behind. */
-export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promptText?: string): Promise<RunAgentResult> {
+/**
+ * Runs one agent step (or a prompt's turn), records it with the prompts it took, and the git it left behind.
+ * `pushForPullRequest`: the step comes right before the pull request, whose push it may start early.
+ */
+export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promptText?: string, pushForPullRequest?: PushForPullRequest): Promise<RunAgentResult> {
   const { input, record, prompts, sandbox, host } = run;
   const stepIndex = record.steps.length;
   const budget = budgetForStep(run, step);
@@ -40,6 +43,7 @@ export async function runAgentStep(run: WorkOrderRun, step: AgentStepName, promp
       timeoutSeconds: input.agentTimeoutSeconds,
       ...(budget ? { budget } : {}),
       ...(run.lean ? { observe: { baseRef: sandbox.baseRef, pullRequestUrl: record.state.github_pull_request_url } } : {}),
+      ...(pushForPullRequest ? { pushForPullRequest } : {}),
     });
   } finally {
     running = false;

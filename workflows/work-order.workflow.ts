@@ -12,6 +12,7 @@ import { usesPreparedStart } from './prepared-start.js';
 import { PromptRouter } from './prompt-router.js';
 import { openPullRequest } from './pull-request-step.js';
 import { usesFastPath } from './fast-path.js';
+import { earlyPushBefore } from './early-push.js';
 import { publishesPromptCount, usesSettledPublish } from './settled-publish.js';
 import { usesLeanOrchestration } from './lean-orchestration.js';
 import { hostActivities, hostPickupTimeoutSeconds, sharedActivities } from './work-order-activities.js';
@@ -73,8 +74,8 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
       planOutput: null,
       promptsRunAfterPullRequest: false,
     };
-    for (const step of input.selectedCommands) {
-      await runStep(run, step);
+    for (const [index, step] of input.selectedCommands.entries()) {
+      await runStep(run, step, input.selectedCommands[index + 1]);
       await runQueuedPrompts(run);
       if (step === 'planning' && asksForPlanApproval(input)) {
         await approval.await(run);
@@ -109,8 +110,8 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
   }
 }
 
-async function runStep(run: WorkOrderRun, step: WorkOrderStep): Promise<void> {
+async function runStep(run: WorkOrderRun, step: WorkOrderStep, nextStep: WorkOrderStep | undefined): Promise<void> {
   if (!isAgentStep(step)) return openPullRequest(run, step);
-  const result = await runAgentStep(run, step);
+  const result = await runAgentStep(run, step, undefined, earlyPushBefore(run, nextStep));
   if (step === 'planning') run.planOutput = result.output;
 }

@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TrackPhaseInput } from '../../../activities/activity-types.js';
+import type { RunAgentInput, TrackPhaseInput } from '../../../activities/activity-types.js';
 import type { EndedWorkOrder } from '../../../workflows/messages.js';
 import { agentSuccess, FakeWorkOrderWorker } from '../../utils/fake-work-order-worker.js';
 import { gate } from '../../utils/scripted-steps.js';
@@ -32,6 +32,17 @@ describe('lean orchestration', () => {
     expect(result.git_commit_count).toBeGreaterThan(0);
     expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'runAgent', 'runAgent', 'createPR', 'cleanup']);
     expect(await grantSignals(handle)).toBe(0);
+  });
+
+  it('tells only the step right before the pull request to push early, with the repository and the base branch', async () => {
+    const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit', 'create-pr', 'planning'] });
+    await handle.result();
+    const runs = worker.callsOf('runAgent').filter((input) => (input as RunAgentInput).agentWorkOrderId === handle.workflowId) as RunAgentInput[];
+    expect(runs.map((input) => [input.step, input.pushForPullRequest])).toEqual([
+      ['create-branch', undefined],
+      ['commit', { repositoryUrl: 'https://forge.example/acme/fake', baseBranch: 'main' }],
+      ['planning', undefined],
+    ]);
   });
 
   it('observes with the separate activities when a step result carries no observation (an older worker on the host)', async () => {
