@@ -1,3 +1,4 @@
+import { BranchPushes } from '../src/git/branch-pushes.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { createCleanupActivity } from './cleanup.activity.js';
 import { createPullRequestActivity } from './create-pr.activity.js';
@@ -9,13 +10,15 @@ import { createSetupActivities } from './setup-sandbox.activity.js';
 
 /** Every activity of the work-order workflow, over the services in `deps`. */
 export function createActivities(deps: ActivityDeps) {
+  // Shared: the step before create-pr starts the push that createPR then finds done.
+  const pushes = new BranchPushes();
   return flushingLogs(deps, {
     ...createSetupActivities(deps),
-    ...createRunAgentActivity(deps),
+    ...createRunAgentActivity(deps, pushes),
     ...createDeliverPromptActivity(deps),
     ...createGitObservationActivities(deps),
     ...createPlanFileActivities(deps),
-    ...createPullRequestActivity(deps),
+    ...createPullRequestActivity(deps, pushes),
     ...createCleanupActivity(deps),
   });
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { BranchPushes } from '../src/git/branch-pushes.js';
 import { gitAuthEnv } from '../src/git/git-auth.js';
 import { readGitEvidenceAndCommits } from '../src/git/git-evidence.js';
 import { git } from '../src/git/git-runner.js';
@@ -10,18 +11,26 @@ import { pullRequestText } from '../src/github/pull-request-text.js';
 import { reportGitProgress } from './git-observation.activities.js';
 import { workOrderEvent } from './work-order-event.js';
 
-export function createPullRequestActivity(deps: ActivityDeps) {
+export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPushes = new BranchPushes()) {
   return {
     /** Pushes the work order's branch and opens its pull request, or returns the one already open for that branch. */
     async createPR(input: CreatePullRequestInput): Promise<CreatePullRequestResult> {
-      const token = await deps.githubToken();
-      if (!token) throw ApplicationFailure.nonRetryable('GITHUB_TOKEN is not set: it is needed to push the branch and open the pull request', 'MissingTokenError');
       const cwd = input.sandboxPath;
       // Every git command in the sandbox runs as the agent (its config is the agent's); the push runs from elsewhere.
       const as = deps.sandboxes.agentGit;
       // Read at once: what was committed (which also names the tip and the pull request's commits) and where the objects are.
-      const [{ evidence, commitSubjects }, objectStore] = await Promise.all([readGitEvidenceAndCommits(cwd, input.baseRef, as), deps.sandboxes.objectStoreOf(cwd)]);
-      if (evidence.commitCount === 0) {
+      const sandboxRead = Promise.all([readGitEvidenceAndCommits(cwd, input.baseRef, as), deps.sandboxes.objectStoreOf(cwd)]);
+      sandboxRead.catch(() => undefined);
+      const token = await deps.githubToken();
+      if (!token) throw ApplicationFailure.nonRetryable('GITHUB_TOKEN is not set: it is needed to push the branch and open the pull request', 'MissingTokenError');
+      const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
+      const github = deps.github(token);
+      // The branch the step before pushed is almost always the one: its open pull request is looked up while the sandbox is read.
+      const earlyBranch = pushes.requestedBranch(input.agentWorkOrderId);
+      const earlyFound = earlyBranch === null ? null : github.findOpenPullRequest(repository, earlyBranch, input.baseBranch);
+      earlyFound?.catch(() => undefined);
+      const [{ evidence, commitSubjects }, objectStore] = await sandboxRead;
+      if (evidence.commitCount === 0 || evidence.headSha === null) {
         throw ApplicationFailure.nonRetryable(
           `nothing to open a pull request for: no commits on top of ${input.baseBranch}${evidence.uncommittedFiles > 0 ? ` (${evidence.uncommittedFiles} files changed but not committed)` : ''}`,
           'NothingToPushError',
@@ -35,25 +44,25 @@ export function createPullRequestActivity(deps: ActivityDeps) {
         await git(['branch', '--force', branchName, 'HEAD'], { cwd, as });
         await git(['checkout', '--quiet', branchName], { cwd, as });
       }
-      const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
-      const github = deps.github(token);
       // The open pull request is looked up while the branch is pushed: its answer does not depend on the push.
-      const found = github.findOpenPullRequest(repository, branchName, input.baseBranch);
+      const found = earlyFound !== null && earlyBranch === branchName ? earlyFound : github.findOpenPullRequest(repository, branchName, input.baseBranch);
       const [pushed] = await Promise.allSettled([
-        pushBranch({
+        // The branch is checked out, so its tip is the HEAD the evidence read.
+        pushWorkOrderBranch(deps, pushes, {
+          agentWorkOrderId: input.agentWorkOrderId,
           sandboxPath: cwd,
           branchName,
-          cloneUrl: repository.cloneUrl,
-          authEnv: gitAuthEnv(token, { scopeUrl: deps.githubServerUrl }),
-          as,
-          objectStore,
-          // The branch is checked out, so its tip is the HEAD the evidence read.
-          tip: evidence.headSha ?? undefined,
+          tip: evidence.headSha,
+          access: async () => ({ cloneUrl: repository.cloneUrl, token, objectStore }),
         }),
         found,
       ]);
       if (pushed.status === 'rejected') throw pushed.reason;
-      workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', { branch: branchName, commit_count: evidence.commitCount });
+      workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', {
+        branch: branchName,
+        commit_count: evidence.commitCount,
+        pushed_by_step: !pushed.value,
+      });
 
       const { title, body } = pullRequestText({ ...input, commitSubjects: commitSubjects.filter(Boolean) });
       const pullRequest = await github.openOrReusePullRequest({ repository, headBranch: branchName, baseBranch: input.baseBranch, title, body }, found);
@@ -68,4 +77,44 @@ export function createPullRequestActivity(deps: ActivityDeps) {
       return { ...opened, observation };
     },
   };
+}
+
+export interface WorkOrderBranchPush {
+  agentWorkOrderId: string;
+  sandboxPath: string;
+  branchName: string;
+  tip: string;
+  /** What the push needs beyond that, read only when a push is made. */
+  access: () => Promise<PushAccess>;
+}
+
+export interface PushAccess {
+  /** Credential-free URL of the repository on the forge. */
+  cloneUrl: string;
+  token: string;
+  /** The sandbox's object folder (SandboxManager.objectStoreOf). */
+  objectStore: string;
+}
+
+/**
+ * Pushes the work order's branch through `pushes`, which skips the push when an earlier one of this worker put the same
+ * tip there (or waits for it while it runs). True when this call pushed.
+ */
+export async function pushWorkOrderBranch(deps: ActivityDeps, pushes: BranchPushes, push: WorkOrderBranchPush): Promise<boolean> {
+  let ran = false;
+  await pushes.push(push.agentWorkOrderId, { branchName: push.branchName, tip: push.tip }, async (lease) => {
+    ran = true;
+    const { cloneUrl, token, objectStore } = await push.access();
+    await pushBranch({
+      sandboxPath: push.sandboxPath,
+      branchName: push.branchName,
+      cloneUrl,
+      authEnv: gitAuthEnv(token, { scopeUrl: deps.githubServerUrl }),
+      as: deps.sandboxes.agentGit,
+      objectStore,
+      tip: push.tip,
+      ...(lease === undefined ? {} : { lease }),
+    });
+  });
+  return ran;
 }

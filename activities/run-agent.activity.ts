@@ -7,7 +7,10 @@ import { SerialWriter } from '../src/artifacts/serial-writer.js';
 import { CommandNotFoundError, loadCommand, renderCommand } from '../src/commands/command-loader.js';
 import { buildStepArguments } from '../src/commands/step-arguments.js';
 import type { ActivityDeps } from './activity-deps.js';
-import type { RunAgentInput, RunAgentResult } from './activity-types.js';
+import type { PushForPullRequest, RunAgentInput, RunAgentResult } from './activity-types.js';
+import { pushWorkOrderBranch } from './create-pr.activity.js';
+import { BranchPushes } from '../src/git/branch-pushes.js';
+import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
 import { observeGitProgressAfter, reportGitProgress } from './git-observation.activities.js';
@@ -41,7 +44,7 @@ function idleContinuationPrompt(idleTimeoutSeconds: number): string {
   );
 }
 
-export function createRunAgentActivity(deps: ActivityDeps) {
+export function createRunAgentActivity(deps: ActivityDeps, pushes: BranchPushes = new BranchPushes()) {
   return {
     async runAgent(input: RunAgentInput): Promise<RunAgentResult> {
       const context = Context.current();
@@ -87,7 +90,7 @@ export function createRunAgentActivity(deps: ActivityDeps) {
         { idleTimeoutMs: idleTimeoutSeconds * 1000, intervalMs: heartbeatIntervalMs },
       );
       const progressed = () => heartbeat.noteProgress();
-      const afterTurn = new EvidenceAfterTurn(deps, input);
+      const afterTurn = new EvidenceAfterTurn(deps, input, pushes);
       let injection: { stop(): Promise<void> } | null = null;
       heartbeat.start();
       budget.start();
@@ -199,6 +202,9 @@ export function createRunAgentActivity(deps: ActivityDeps) {
  * The git evidence of the step, read while the CLI shuts down after its last turn's result (tens of milliseconds in
  * which it changes nothing in the sandbox) instead of after it exited. It counts only when nothing came after that
  * result and no process of the agent outlived the CLI; otherwise the evidence is read afresh after the run.
+ *
+ * When `createPR` comes next, a successful turn that left commits on a branch of its own starts pushing that branch
+ * at once (not awaited here): `createPR` finds it pushed, or pushes what it reads when that differs.
  */
 class EvidenceAfterTurn {
   private events = 0;
@@ -207,6 +213,7 @@ class EvidenceAfterTurn {
   constructor(
     private readonly deps: ActivityDeps,
     private readonly input: RunAgentInput,
+    private readonly pushes: BranchPushes,
   ) {}
 
   noteEvent(event: AgentEvent): void {
@@ -214,6 +221,32 @@ class EvidenceAfterTurn {
     if (event.type !== 'result' || !this.input.observe) return;
     const evidence = readGitEvidence(this.input.sandboxPath, this.input.observe.baseRef, this.deps.sandboxes.agentGit).catch(() => null);
     this.read = { afterEvents: this.events, evidence };
+    const target = this.input.pushForPullRequest;
+    if (target && !event.result.isError) {
+      void evidence.then((read) => {
+        if (read?.headSha && read.commitCount > 0 && read.branchName && read.branchName !== target.baseBranch) {
+          this.pushEarly(target, read.branchName, read.headSha);
+        }
+      });
+    }
+  }
+
+  private pushEarly(target: PushForPullRequest, branchName: string, tip: string): void {
+    const { deps, input } = this;
+    pushWorkOrderBranch(deps, this.pushes, {
+      agentWorkOrderId: input.agentWorkOrderId,
+      sandboxPath: input.sandboxPath,
+      branchName,
+      tip,
+      access: async () => {
+        const [token, objectStore] = await Promise.all([deps.githubToken(), deps.sandboxes.objectStoreOf(input.sandboxPath)]);
+        if (!token) throw new Error('GITHUB_TOKEN is not set');
+        return { cloneUrl: parseRepositoryUrl(target.repositoryUrl, deps.githubServerUrl).cloneUrl, token, objectStore };
+      },
+    }).catch((error: unknown) => {
+      // Not the step's failure: createPR pushes again and fails with its own error if that push fails too.
+      deps.logger.warn({ event: 'github_branch_push_failed', agent_work_order_id: input.agentWorkOrderId, branch: branchName, error: String(error) }, 'github_branch_push_failed');
+    });
   }
 
   async evidenceFor(outcome: AgentRunOutcome): Promise<GitEvidence | null> {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { git, type GitUser } from './git-runner.js';
 import { withScratchRepository } from './scratch-repository.js';
 
@@ -14,6 +15,11 @@ export interface PushBranchOptions {
   objectStore: string;
   /** The branch's tip when the caller has read it already as `as` (e.g. HEAD with the branch checked out). */
   tip?: string;
+  /**
+   * The tip an earlier push of ours left on the forge's branch: the push then replaces it even when the new tip does
+   * not descend from it (a commit amended since), and fails when the branch has moved elsewhere meanwhile.
+   */
+  lease?: string;
 }
 
 const commitIdPattern = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -27,9 +33,14 @@ export async function pushBranch(options: PushBranchOptions): Promise<string> {
   const { sandboxPath, branchName } = options;
   const tip = options.tip ?? (await git(['rev-parse', '--verify', '--quiet', `refs/heads/${branchName}^{commit}`], { cwd: sandboxPath, as: options.as })).trim();
   if (!commitIdPattern.test(tip)) throw new Error(`the tip of ${branchName} is not a commit id: ${JSON.stringify(tip.slice(0, 80))}`);
+  if (options.lease !== undefined && !commitIdPattern.test(options.lease)) throw new Error(`the lease of ${branchName} is not a commit id`);
+  const lease = options.lease === undefined ? [] : [`--force-with-lease=refs/heads/${branchName}:${options.lease}`];
+  // The name is checked while the scratch repository is made: check-ref-format needs no repository.
+  const nameChecked = git(['check-ref-format', `refs/heads/${branchName}`], { cwd: os.tmpdir() });
+  nameChecked.catch(() => undefined);
   await withScratchRepository([options.objectStore], async (scratchPath) => {
-    await git(['check-ref-format', `refs/heads/${branchName}`], { cwd: scratchPath });
-    await git(['push', '--quiet', options.cloneUrl, `${tip}:refs/heads/${branchName}`], {
+    await nameChecked;
+    await git(['push', '--quiet', ...lease, options.cloneUrl, `${tip}:refs/heads/${branchName}`], {
       cwd: scratchPath,
       // A refused token must fail the push at once, not ask a program for another one.
       env: { ...options.authEnv, GIT_ASKPASS: '/bin/true' },
