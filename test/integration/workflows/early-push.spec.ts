@@ -1,0 +1,35 @@
+import type { AgentWorkOrder } from '../../../src/models/work-order.js';
+import { FileLogStore } from '../../../src/logs/file-log-store.js';
+import { happyPathRules } from '../../utils/scripted-steps.js';
+import { WorkOrderHarness } from '../../utils/work-order-harness.js';
+
+describe('early push of the pull request\'s branch (real Temporal, git, Claude Code and a test forge)', () => {
+  const harness = new WorkOrderHarness();
+
+  beforeAll(() => harness.start());
+  afterAll(() => harness.stop());
+
+  it('pushes the commit step\'s branch when its turn ends; createPR opens the pull request on exactly that commit without pushing again', async () => {
+    harness.model.setRules(happyPathRules('feat/early'));
+    const repository = await harness.createRepository('early');
+    const handle = await harness.startWorkOrder({
+      repositoryUrl: repository.htmlUrl,
+      selectedCommands: ['create-branch', 'planning', 'execute', 'commit', 'create-pr'],
+    });
+
+    const result = (await handle.result()) as AgentWorkOrder;
+
+    expect(result.status).toBe('completed');
+    const [commit, ...others] = await harness.forge.branchCommits('acme', 'early', 'feat/early', 'main');
+    expect(others).toEqual([]);
+    expect(commit?.subject).toBe('feat: add the demo plan');
+    const pulls = harness.forge.pullRequests('acme', 'early');
+    expect(pulls.map((pull) => [pull.headBranch, pull.headSha])).toEqual([['feat/early', commit!.sha]]);
+    // One push reached the forge, the commit step's: createPR found it done.
+    expect(harness.forge.gitRequestCount('acme', 'early', 'git-receive-pack')).toBe(1);
+    const entries = await new FileLogStore(harness.config.workOrderDir).readAll(handle.workflowId);
+    expect(entries.filter((entry) => entry.event === 'github_branch_pushed').map((entry) => [entry.step, entry.branch, entry.pushed_by_step])).toEqual([
+      ['create-pr', 'feat/early', true],
+    ]);
+  });
+});
