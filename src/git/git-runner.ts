@@ -8,8 +8,15 @@ export class GitCommandError extends Error {
     readonly exitCode: number | undefined,
     readonly stderr: string,
   ) {
-    super(`git ${args[0] ?? ''} failed (exit ${exitCode ?? 'none'}): ${stderr.trim().split('\n').slice(-3).join(' ') || 'no output'}`);
+    super(`git ${commandOf(args)} failed (exit ${exitCode ?? 'none'}): ${stderr.trim().split('\n').slice(-3).join(' ') || 'no output'}`);
   }
+}
+
+/** The git command's name, past any leading `-c key=value` of the caller's. */
+function commandOf(args: readonly string[]): string {
+  let index = 0;
+  while (args[index] === '-c') index += 2;
+  return args[index] ?? '';
 }
 
 /** An unprivileged user git runs as: the agent's, for any repository the agent can write. */

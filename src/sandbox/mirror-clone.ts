@@ -13,7 +13,11 @@ export async function remoteRefsOf(mirrorPath: string): Promise<string> {
 
 /** What a sandbox made from the mirror now starts from, read with one git command. */
 export async function mirrorStateOf(mirrorPath: string, cloneUrl: string, baseBranch: string): Promise<SpareState> {
-  const refs = await remoteRefsOf(mirrorPath);
+  return mirrorStateFrom(await remoteRefsOf(mirrorPath), cloneUrl, baseBranch);
+}
+
+/** The same from the mirror's remote-tracking refs as `remoteRefsOf` read them. */
+export function mirrorStateFrom(refs: string, cloneUrl: string, baseBranch: string): SpareState {
   const baseLine = refs.split('\n').find((line) => line.endsWith(` refs/remotes/origin/${baseBranch}`));
   if (!baseLine) throw new Error(`the mirror has no branch ${baseBranch} of the remote (refs/remotes/origin/${baseBranch})`);
   return { cloneUrl, baseBranch, commit: baseLine.split(' ')[0]!, refsDigest: createHash('sha256').update(refs).digest('hex') };

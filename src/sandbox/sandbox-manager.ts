@@ -1,10 +1,10 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { chmod, rm, stat } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { git, gitOrNull, type GitUser } from '../git/git-runner.js';
 import type { Logger } from '../logger.js';
 import { implementedSandboxTypes } from '../models/work-order.js';
-import { detectRemoteDefaultBranch } from './default-branch.js';
+import { detectRemoteDefaultBranch, readRemoteHeads } from './default-branch.js';
 import { KeyedLock } from './keyed-lock.js';
 import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from './sandbox-types.js';
 import { makeFolder } from '../files/make-folder.js';
@@ -13,7 +13,8 @@ import { withScratchRepository } from '../git/scratch-repository.js';
 import { runProcessChecked } from '../process/process-runner.js';
 import { SparePool, type SpareState } from './spare-pool.js';
 import { cloneSpares, worktreeSpares } from './spare-kinds.js';
-import { cloneFromMirror, mirrorStateOf } from './mirror-clone.js';
+import { cloneFromMirror, mirrorStateFrom, mirrorStateOf, remoteRefsOf } from './mirror-clone.js';
+import { isCurrentFor, mirrorAgreesWith, type SyncScope } from './mirror-freshness.js';
 
 export interface SandboxManagerOptions {
   repositoryDir: string;
@@ -31,6 +32,13 @@ export interface SandboxManagerOptions {
 
 const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
 
+interface MirrorSync {
+  mirrorAction: 'cloned' | 'fetched';
+  baseBranch: string;
+  /** The mirror's remote-tracking refs when the sync read them and wrote nothing (see remoteRefsOf); else null. */
+  refs: string | null;
+}
+
 /**
  * Creates and removes the checkout an agent works in. `git_worktree` keeps one bare mirror per repository (fetched,
  * never re-cloned) with a worktree per work order; `git_branch` clones afresh per work order.
@@ -39,8 +47,17 @@ export class SandboxManager {
   private readonly mirrorLock = new KeyedLock();
   private readonly worktreeSpares: SparePool;
   private readonly cloneSpares: SparePool;
-  /** The last sync of each mirror: when it started and the default branch it found. */
-  private readonly lastSync = new Map<string, { startedAt: number; baseBranch: string }>();
+  /**
+   * The last sync of each mirror: when it started, the default branch it found, and whether it left every branch
+   * current (a worktree's sync that found its base current leaves the other branches as they were).
+   */
+  private readonly lastSync = new Map<string, { startedAt: number; baseBranch: string; complete: boolean }>();
+  /**
+   * Mirrors shared with the agent (shareMirrorWithAgent) since the worker last wrote their shared parts: a fetch writes
+   * refs, folders and objects as the worker. Until then a sandbox's hand-over only needs its own worktree's files.
+   * Kept in memory, so a restarted worker shares each mirror once again.
+   */
+  private readonly sharedMirrors = new Set<string>();
   private readonly background = new Set<Promise<void>>();
 
   constructor(private readonly options: SandboxManagerOptions) {
@@ -86,6 +103,7 @@ export class SandboxManager {
 
   /** Removes the mirror's spares; call under `withMirrorLock`, before the mirror itself is removed. */
   async removeSpares(mirrorPath: string): Promise<void> {
+    this.sharedMirrors.delete(mirrorPath);
     await this.worktreeSpares.removeAll(mirrorPath);
     await this.cloneSpares.removeAll(mirrorPath);
     await rm(this.worktreeSpares.folderFor(mirrorPath), { recursive: true, force: true });
@@ -95,9 +113,17 @@ export class SandboxManager {
    * Runs after every git command of the worker that wrote there: files it created are the worker's until then. Of a
    * worktree's mirror only the parts a commit writes are handed over (see shareMirrorWithAgent).
    */
-  private async handToAgent(sandboxPath: string, mirrorPath?: string): Promise<void> {
+  private async handToAgent(sandboxPath: string, mirrorPath: string): Promise<void> {
     const owner = this.options.agentOwner;
     if (!owner) return;
+    if (this.sharedMirrors.has(mirrorPath)) {
+      // Nothing of the mirror changed hands since it was shared but this worktree's admin folder: one chown for both.
+      const adminDir = await worktreeAdminDirOf(sandboxPath);
+      const ownAdminDir = adminDir && path.dirname(adminDir) === path.join(mirrorPath, 'worktrees') ? [adminDir] : [];
+      await runProcessChecked('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath, ...ownAdminDir]);
+      await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
+      return;
+    }
     // The sandbox and the mirror are handed over side by side: no file is in both.
     await Promise.all([
       (async () => {
@@ -105,11 +131,11 @@ export class SandboxManager {
         await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
       })(),
       (async () => {
-        if (!mirrorPath) return;
         await shareMirrorWithAgent(mirrorPath, owner, await worktreeAdminDirOf(sandboxPath));
         await allowTraversalBetween(this.options.repositoryDir, mirrorPath);
       })(),
     ]);
+    this.sharedMirrors.add(mirrorPath);
   }
 
   /**
@@ -149,14 +175,17 @@ export class SandboxManager {
   private async createWorktree(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>, askedAt: number): Promise<Sandbox> {
     const mirrorPath = this.mirrorPathFor(request);
     const sandbox = await this.mirrorLock.run(mirrorPath, async (): Promise<Sandbox> => {
-      const { mirrorAction, baseBranch } = await this.syncMirror(request, mirrorPath, authEnv, askedAt);
+      const { mirrorAction, baseBranch, refs } = await this.syncMirror(request, mirrorPath, authEnv, askedAt, 'base');
       const baseRef = `origin/${baseBranch}`;
       if (await this.isUsableCheckout(sandboxPath)) {
         await this.handToAgent(sandboxPath, mirrorPath);
         return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true, mirrorAction };
       }
       await rm(sandboxPath, { recursive: true, force: true });
-      const [, wanted] = await Promise.all([git(['worktree', 'prune'], { cwd: mirrorPath }), mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch)]);
+      const [, wanted] = await Promise.all([
+        this.dropRegistrationOf(mirrorPath, sandboxPath),
+        refs === null ? mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch) : mirrorStateFrom(refs, request.cloneUrl, baseBranch),
+      ]);
       const fromSpare = await this.claimSpare(this.worktreeSpares, request, mirrorPath, wanted, sandboxPath);
       if (!fromSpare) await git(['worktree', 'add', '--detach', sandboxPath, wanted.commit], { cwd: mirrorPath });
       await this.handToAgent(sandboxPath, mirrorPath);
@@ -194,47 +223,74 @@ export class SandboxManager {
     this.background.add(refill);
   }
 
-  /** The mirror brought up to date, and the remote's default branch (asked while the fetch runs: one round trip less). */
+  /**
+   * The mirror brought up to date for a sandbox of `scope`, and the remote's default branch. One `ls-remote` tells the
+   * default branch and every branch's tip; only when the mirror does not hold them yet does a fetch follow. `refs` are
+   * the mirror's remote-tracking refs when no fetch ran (read while the remote answered), else null.
+   */
   private async syncMirror(
     request: SandboxRequest,
     mirrorPath: string,
     authEnv: Record<string, string>,
     askedAt: number,
-  ): Promise<{ mirrorAction: 'cloned' | 'fetched'; baseBranch: string }> {
+    scope: SyncScope,
+  ): Promise<MirrorSync> {
     // Work orders that queued for the lock while another one synced: that sync started after they asked, so it saw
-    // the remote as recently as their own would (six at once on one repository fetch once, not six times).
+    // the remote as recently as their own would (six at once on one repository ask the remote once, not six times).
     const recent = this.lastSync.get(mirrorPath);
-    if (recent && recent.startedAt >= askedAt && existsSync(path.join(mirrorPath, 'HEAD'))) return { mirrorAction: 'fetched', baseBranch: recent.baseBranch };
+    if (recent && recent.startedAt >= askedAt && (scope === 'base' || recent.complete) && existsSync(path.join(mirrorPath, 'HEAD'))) {
+      return { mirrorAction: 'fetched', baseBranch: recent.baseBranch, refs: null };
+    }
     const startedAt = performance.now();
-    const synced = await this.fetchMirror(request, mirrorPath, authEnv);
-    this.lastSync.set(mirrorPath, { startedAt, baseBranch: synced.baseBranch });
+    const synced = await this.fetchMirror(request, mirrorPath, authEnv, scope);
+    this.lastSync.set(mirrorPath, { startedAt, baseBranch: synced.baseBranch, complete: synced.complete });
     return synced;
   }
 
-  private async fetchMirror(
-    request: SandboxRequest,
-    mirrorPath: string,
-    authEnv: Record<string, string>,
-  ): Promise<{ mirrorAction: 'cloned' | 'fetched'; baseBranch: string }> {
+  private async fetchMirror(request: SandboxRequest, mirrorPath: string, authEnv: Record<string, string>, scope: SyncScope): Promise<MirrorSync & { complete: boolean }> {
     if (!existsSync(path.join(mirrorPath, 'HEAD'))) {
+      this.sharedMirrors.delete(mirrorPath);
       await rm(mirrorPath, { recursive: true, force: true });
       await makeFolder(mirrorPath);
       // A bare repository with remote-tracking refs only: worktree branches live in refs/heads and are never
       // overwritten or pruned by later fetches, which a `--mirror` clone would do.
       await this.initMirrorConfig(request, mirrorPath);
-      return { mirrorAction: 'cloned', baseBranch: await fetchWithDefaultBranch(mirrorPath, authEnv) };
+      return { mirrorAction: 'cloned', baseBranch: await fetchWithDefaultBranch(mirrorPath, authEnv), refs: null, complete: true };
     }
     const owner = this.options.agentOwner;
     if (owner && !(await isWorkerOwned(mirrorPath))) {
       // Shared whole with the agent by an older version: its config may hold the agent's programs. Take the mirror
       // back and write its config afresh before the worker runs git there.
+      this.sharedMirrors.delete(mirrorPath);
       await shareMirrorWithAgent(mirrorPath, owner);
       await rm(path.join(mirrorPath, 'config'), { force: true });
       await rm(path.join(mirrorPath, 'objects', 'info', 'alternates'), { force: true });
       await this.initMirrorConfig(request, mirrorPath);
       this.log(request, 'sandbox_mirror_reclaimed', { mirror_path: mirrorPath });
     }
-    return { mirrorAction: 'fetched', baseBranch: await fetchWithDefaultBranch(mirrorPath, authEnv) };
+    const [remote, refs] = await Promise.all([readRemoteHeads(mirrorPath, 'origin', authEnv), remoteRefsOf(mirrorPath)]);
+    const agreement = mirrorAgreesWith(remote, refs);
+    if (isCurrentFor(scope, agreement)) {
+      // Retention reads FETCH_HEAD's time as the mirror's last use; a fetch that had nothing to bring would have set it.
+      await utimes(path.join(mirrorPath, 'FETCH_HEAD'), new Date(), new Date()).catch(() => undefined);
+      return { mirrorAction: 'fetched', baseBranch: remote.baseBranch, refs, complete: agreement.all };
+    }
+    this.sharedMirrors.delete(mirrorPath);
+    await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath, env: authEnv });
+    return { mirrorAction: 'fetched', baseBranch: remote.baseBranch, refs: null, complete: true };
+  }
+
+  /**
+   * A registration of the mirror that still names the sandbox's path (a retried setup whose checkout was just removed)
+   * is dropped: `worktree add` refuses the path otherwise, and a spare placed there would be registered twice. Read
+   * from the admin folders, so the usual setup (no such registration) runs no git for it.
+   */
+  private async dropRegistrationOf(mirrorPath: string, sandboxPath: string): Promise<void> {
+    const adminRoot = path.join(mirrorPath, 'worktrees');
+    const gitFile = path.join(sandboxPath, '.git');
+    const names = await readdir(adminRoot).catch(() => [] as string[]);
+    const gitdirs = await Promise.all(names.map((name) => readFile(path.join(adminRoot, name, 'gitdir'), 'utf8').catch(() => '')));
+    if (gitdirs.some((gitdir) => gitdir.trim() !== '' && path.resolve(gitdir.trim()) === gitFile)) await git(['worktree', 'prune'], { cwd: mirrorPath });
   }
 
   private async initMirrorConfig(request: SandboxRequest, mirrorPath: string): Promise<void> {
@@ -253,8 +309,8 @@ export class SandboxManager {
     await rm(sandboxPath, { recursive: true, force: true });
     const mirrorPath = this.mirrorPathFor(request);
     const { baseBranch, fromSpare } = await this.mirrorLock.run(mirrorPath, async () => {
-      const synced = await this.syncMirror(request, mirrorPath, authEnv, askedAt);
-      const wanted = await mirrorStateOf(mirrorPath, request.cloneUrl, synced.baseBranch);
+      const synced = await this.syncMirror(request, mirrorPath, authEnv, askedAt, 'all');
+      const wanted = synced.refs === null ? await mirrorStateOf(mirrorPath, request.cloneUrl, synced.baseBranch) : mirrorStateFrom(synced.refs, request.cloneUrl, synced.baseBranch);
       const claimed = await this.claimSpare(this.cloneSpares, request, mirrorPath, wanted, sandboxPath);
       if (!claimed) await cloneFromMirror(mirrorPath, sandboxPath, wanted);
       return { baseBranch: synced.baseBranch, fromSpare: claimed };

@@ -171,17 +171,18 @@ describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
     expect(registered()).toHaveLength(4);
   });
 
-  it('fetches once for work orders that queue for the mirror together, and again for one that comes later', async () => {
+  it('asks the remote once for work orders that queue for the mirror together, and again for one that comes later', async () => {
     await createSettled();
-    const fetchesBefore = forge.gitRequestCount('acme', repositoryName, 'git-upload-pack');
+    const requestsBefore = forge.gitRequestCount('acme', repositoryName, 'git-upload-pack');
     const together = await Promise.all([sandboxes.create(request(), {}), sandboxes.create(request(), {}), sandboxes.create(request(), {})]);
-    // One fetch and one default-branch question, shared by all three.
-    expect(forge.gitRequestCount('acme', repositoryName, 'git-upload-pack') - fetchesBefore).toBe(2);
+    // One question for the default branch and the tips, shared by all three; the mirror holds them, so no fetch.
+    expect(forge.gitRequestCount('acme', repositoryName, 'git-upload-pack') - requestsBefore).toBe(1);
     for (const sandbox of together) expect(run(sandbox.sandboxPath, 'rev-parse', 'HEAD')).toBe(trunkTip());
 
     await forge.commitToBranch('acme', repositoryName, { branch: 'trunk', files: { 'later.txt': 'later\n' }, message: 'later' });
     const later = await sandboxes.create(request(), {});
-    expect(forge.gitRequestCount('acme', repositoryName, 'git-upload-pack') - fetchesBefore).toBe(4);
+    // The question, then the fetch of the new tip.
+    expect(forge.gitRequestCount('acme', repositoryName, 'git-upload-pack') - requestsBefore).toBe(3);
     expect(run(later.sandboxPath, 'rev-parse', 'HEAD')).toBe(trunkTip());
   });
 
