@@ -28,55 +28,82 @@ export interface RunResult {
  */
 const spawnerIdleMs = 10_000;
 
+interface CommandRequest extends RunOptions {
+  file: string;
+  args: string[];
+}
+
 /**
- * The spawner itself: plain CommonJS run with `node -e`, only Node built-ins, so it runs the same from dist/ and
- * under jest. It ignores the terminal's SIGINT/SIGTERM (its parent decides when work stops) and ends with its channel.
+ * Runs one command to its end and replies once with its result. The spawner process runs this function's own source,
+ * and the worker runs it itself while the spawner starts: plain JavaScript that names nothing but its parameters and
+ * Node's globals, so it behaves the same in both.
  */
-const spawnerSource = `
-const { spawn } = require('node:child_process');
-process.on('SIGINT', () => {});
-process.on('SIGTERM', () => {});
-process.on('disconnect', () => process.exit(0));
-process.on('message', (request) => {
+function runCommand(spawnCommand: typeof spawn, request: CommandRequest, reply: (result: RunResult) => void): void {
   let replied = false;
-  const reply = (fields) => {
+  const answer = (fields: Partial<RunResult>) => {
     if (replied) return;
     replied = true;
-    if (process.connected) process.send({ id: request.id, exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, spawnError: null, ...fields });
+    reply({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, spawnError: null, ...fields });
   };
-  let child;
+  let child: ReturnType<typeof spawn>;
   try {
-    child = spawn(request.file, request.args, {
-      cwd: request.cwd, env: request.env, uid: request.uid, gid: request.gid,
+    child = spawnCommand(request.file, request.args, {
+      cwd: request.cwd,
+      env: request.env,
+      uid: request.uid,
+      gid: request.gid,
       stdio: [request.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
   } catch (error) {
-    reply({ spawnError: String(error && error.message || error) });
+    answer({ spawnError: String((error as Error)?.message || error) });
     return;
   }
-  const stdout = [];
-  const stderr = [];
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
   let timedOut = false;
-  child.stdout.on('data', (chunk) => stdout.push(chunk));
-  child.stderr.on('data', (chunk) => stderr.push(chunk));
-  const timer = request.timeoutMs ? setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  }, request.timeoutMs) : null;
+  child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const timer = request.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }, request.timeoutMs)
+    : null;
   child.on('error', (error) => {
     if (timer) clearTimeout(timer);
-    reply({ spawnError: String(error && error.message || error) });
+    answer({ spawnError: String(error?.message || error) });
   });
   child.on('close', (exitCode, signal) => {
     if (timer) clearTimeout(timer);
-    reply({ exitCode, signal, timedOut, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+    answer({ exitCode, signal, timedOut, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
   });
   if (request.input !== undefined) {
-    child.stdin.on('error', () => {});
-    child.stdin.end(request.input);
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(request.input);
   }
-});
+}
+
+/** Runs the command from this process itself, as the spawner would (see ProcessSpawner.run for when). */
+export function runProcessHere(file: string, args: string[], options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve) => runCommand(spawn, { file, args, ...options }, resolve));
+}
+
+/**
+ * The spawner itself: plain CommonJS run with `node -e`, only Node built-ins, so it runs the same from dist/ and
+ * under jest. It says when it listens, ignores the terminal's SIGINT/SIGTERM (its parent decides when work stops) and
+ * ends with its channel.
+ */
+const spawnerSource = `
+const { spawn } = require('node:child_process');
+const runCommand = ${runCommand.toString()};
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+process.on('disconnect', () => process.exit(0));
+process.on('message', (request) => runCommand(spawn, request, (result) => {
+  if (process.connected) process.send({ id: request.id, ...result });
+}));
+process.send({ ready: true });
 `;
 
 interface Pending {
@@ -95,9 +122,15 @@ class ProcessSpawner {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** The running spawner has said it listens. */
+  private ready = false;
+  private readyWaiters: Array<() => void> = [];
 
   run(file: string, args: string[], options: RunOptions): Promise<RunResult> {
     const child = this.ensureStarted();
+    // Starting the spawner takes a Node start-up (100-300 ms on a loaded host): the commands asked for meanwhile run
+    // from here, each one fork of the worker, as before the spawner existed.
+    if (!this.ready) return runProcessHere(file, args, options);
     const id = this.nextId++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
@@ -113,20 +146,37 @@ class ProcessSpawner {
   private ensureStarted(): ChildProcess {
     if (this.child?.connected) return this.child;
     const child = spawn(process.execPath, ['-e', spawnerSource], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { PATH: process.env.PATH } });
-    child.on('message', (message: RunResult & { id: number }) => {
+    this.ready = false;
+    child.on('message', (message: (RunResult & { id: number }) | { ready: true }) => {
+      if ('ready' in message) {
+        if (this.child !== child) return;
+        this.ready = true;
+        for (const wake of this.readyWaiters.splice(0)) wake();
+        return;
+      }
       const { id, ...result } = message;
       this.settle(id, (entry) => entry.resolve(result));
     });
     const gone = () => {
       if (this.child !== child) return;
       this.child = null;
+      this.ready = false;
+      for (const wake of this.readyWaiters.splice(0)) wake();
       // A command whose helper died may or may not have run: the caller's retry decides, as for a crashed worker.
       for (const id of [...this.pending.keys()]) this.settle(id, (entry) => entry.reject(new Error('the process spawner exited before the command ended')));
     };
     child.on('exit', gone);
     child.on('error', gone);
     this.child = child;
+    // Until a command is sent to it, it waits like an idle one: it keeps nothing alive and ends if none comes.
+    this.becomeIdle(child);
     return child;
+  }
+
+  /** Resolves once a spawner is started and listening (tests: the commands after it run there, not here). */
+  async started(): Promise<void> {
+    this.ensureStarted();
+    if (!this.ready) await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
   }
 
   private settle(id: number, finish: (entry: Pending) => void): void {
@@ -135,9 +185,13 @@ class ProcessSpawner {
     this.pending.delete(id);
     finish(entry);
     if (this.pending.size > 0 || !this.child) return;
-    // Idle: it must not keep the worker (or a test run) alive, and ends after a while to give its memory back.
-    this.setReferenced(this.child, false);
-    const child = this.child;
+    this.becomeIdle(this.child);
+  }
+
+  /** Idle: it must not keep the worker (or a test run) alive, and ends after a while to give its memory back. */
+  private becomeIdle(child: ChildProcess): void {
+    this.setReferenced(child, false);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       if (this.child === child && this.pending.size === 0) child.disconnect();
     }, spawnerIdleMs);
@@ -157,6 +211,11 @@ class ProcessSpawner {
 }
 
 const spawner = new ProcessSpawner();
+
+/** Resolves once the spawner listens (tests of the spawner's own path). */
+export function processSpawnerStarted(): Promise<void> {
+  return spawner.started();
+}
 
 /** Runs a command to its end and collects its output; never through a shell, never throws for a failing command. */
 export function runProcess(file: string, args: string[], options: RunOptions): Promise<RunResult> {
