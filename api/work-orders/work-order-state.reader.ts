@@ -41,6 +41,11 @@ import { PromptsSinceMemo } from './prompts-since-memo.js';
 @Injectable()
 export class WorkOrderStateReader {
   private readonly prompts = new PromptsSinceMemo();
+  /**
+   * The state each described execution's memo gives, made once: a polled work order's describe is kept while its
+   * history does not change, and so is the object made from it (and the JSON sent for it).
+   */
+  private readonly currentMemos = new WeakMap<ExecutionSummary, AgentWorkOrder | null>();
 
   constructor(
     private readonly gateway: WorkOrderGateway,
@@ -147,7 +152,11 @@ export class WorkOrderStateReader {
    * final state (nothing is published after the ended status; a terminated one is reconciled with the server's status).
    */
   private currentMemo(execution: ExecutionSummary): AgentWorkOrder | undefined {
-    const memo = this.fromMemo(execution, { current: true });
+    let memo = this.currentMemos.get(execution);
+    if (memo === undefined) {
+      memo = this.fromMemo(execution, { current: true }) ?? null;
+      this.currentMemos.set(execution, memo);
+    }
     if (!memo) return undefined;
     if (!isOpenExecution(execution)) {
       this.prompts.forget(execution.workflowId);

@@ -76,8 +76,9 @@ export class WorkOrdersController {
   @ApiOperation({ summary: 'One work order' })
   @ApiOkResponse({ standardSchema: agentWorkOrderSchema })
   @errorResponse(404, 'no such work order')
-  get(@Param('agent_work_order_id', idParam) agentWorkOrderId: string): Promise<AgentWorkOrder> {
-    return this.workOrders.get(agentWorkOrderId);
+  async get(@Param('agent_work_order_id', idParam) agentWorkOrderId: string, @Res() response: ServerResponse): Promise<void> {
+    // The same object while the work order's history is unchanged: its JSON is made once, not per poll.
+    sendJsonOnce(response, await this.workOrders.get(agentWorkOrderId));
   }
 
   @Get(':agent_work_order_id/git-progress')
