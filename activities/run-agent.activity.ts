@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentEvent, AgentRunOutcome } from '../src/agent/agent-types.js';
@@ -163,8 +162,13 @@ export function createRunAgentActivity(deps: ActivityDeps, pushes: BranchPushes 
         budget.stop();
         heartbeat.stop();
         await (injection as { stop(): Promise<void> } | null)?.stop();
-        writer.push(() => rm(pidFile, { force: true }));
         await writer.flush().catch((error: unknown) => deps.logger.warn({ error: String(error) }, 'agent_artifact_write_failed'));
+        // After the writes that record the agent in it; synchronous, a thread pool round trip less before the result.
+        try {
+          rmSync(pidFile, { force: true });
+        } catch (error) {
+          deps.logger.warn({ error: String(error) }, 'agent_artifact_write_failed');
+        }
       }
 
       if (outcome.aborted && context.cancellationSignal.aborted) {

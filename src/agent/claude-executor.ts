@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { execa } from 'execa';
 import { type AgentIdentity, spawnIdentity } from './agent-identity.js';
@@ -41,21 +42,24 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     if (request.signal?.aborted) {
       return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, idle: false, aborted: true, deliveredPromptIds: [], usage: noUsage };
     }
-    const subprocess = execa(this.cliPath, claudeArguments(request), {
+    // Node's own spawn, not execa's: this sits between two agent steps, and execa's option handling and its promise
+    // (settled a few ms after the exit) cost more than the fork itself.
+    const subprocess = spawn(this.cliPath, claudeArguments(request), {
       cwd: request.cwd,
       env: request.env,
-      extendEnv: false,
-      stdin: 'pipe',
+      stdio: 'pipe',
       // Its own session and process group, so the tools it started (shells, servers, test runners) die with it.
       detached: true,
       ...spawnIdentity(this.identity),
-      buffer: false,
-      reject: false,
+    });
+    const closed = new Promise<{ exitCode: number | null; error?: Error }>((resolve) => {
+      subprocess.once('error', (error) => resolve({ exitCode: null, error }));
+      subprocess.once('close', (exitCode) => resolve({ exitCode }));
     });
     const pid = subprocess.pid;
     if (pid === undefined) {
-      const failure = await subprocess;
-      throw new Error(`Could not start the agent CLI "${this.cliPath}" in ${request.cwd}: ${failure.originalMessage ?? failure.shortMessage}`);
+      const failure = await closed;
+      throw new Error(`Could not start the agent CLI "${this.cliPath}" in ${request.cwd}: ${failure.error?.message ?? 'no process'}`);
     }
 
     const seen: { sessionId: string | null; result: AgentResult | null; callbackError?: unknown } = { sessionId: null, result: null };
@@ -125,7 +129,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     input.write(request.prompt, null);
     callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId) }));
 
-    const finished = await subprocess;
+    const finished = await closed;
     input.close();
     clearTimeout(timer);
     watchdog?.stop();
@@ -135,7 +139,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     if ('callbackError' in seen) throw seen.callbackError;
 
     return {
-      exitCode: finished.exitCode ?? null,
+      exitCode: finished.exitCode,
       sessionId: seen.sessionId ?? seen.result?.sessionId ?? null,
       result: seen.result,
       stderrTail,

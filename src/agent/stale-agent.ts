@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { killProcessGroup } from './claude-executor.js';
 
 /**
@@ -9,11 +10,14 @@ export async function recordRunningAgent(pidFile: string, pid: number, sessionId
   await writeFile(pidFile, sessionId ? `${pid} ${sessionId}` : String(pid));
 }
 
-/** Kills the agent recorded in the pid file, if a dead worker left one behind. */
+/**
+ * Kills the agent recorded in the pid file, if a dead worker left one behind. The file is read synchronously: it is
+ * almost never there, and the answer is on the way to the next agent's spawn.
+ */
 export async function killStaleAgent(pidFile: string): Promise<void> {
   let content: string;
   try {
-    content = await readFile(pidFile, 'utf8');
+    content = readFileSync(pidFile, 'utf8');
   } catch {
     return;
   }
