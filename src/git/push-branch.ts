@@ -23,6 +23,16 @@ export interface PushBranchOptions {
 }
 
 const commitIdPattern = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const plainComponent = '[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?';
+const plainBranchPattern = new RegExp(`^${plainComponent}(?:/${plainComponent})*$`);
+
+/**
+ * Branch names that `git check-ref-format` accepts for certain (letters, digits, `_`, `-`, inner dots, `/` between
+ * parts), so the usual name costs no git process on the push's way; any other name is left to git.
+ */
+export function isPlainBranchName(branchName: string): boolean {
+  return plainBranchPattern.test(branchName) && !branchName.includes('..') && !branchName.split('/').some((part) => part.endsWith('.lock'));
+}
 
 /**
  * Pushes the branch's tip to the forge without running git with the token in the sandbox, whose config the agent
@@ -35,11 +45,9 @@ export async function pushBranch(options: PushBranchOptions): Promise<string> {
   if (!commitIdPattern.test(tip)) throw new Error(`the tip of ${branchName} is not a commit id: ${JSON.stringify(tip.slice(0, 80))}`);
   if (options.lease !== undefined && !commitIdPattern.test(options.lease)) throw new Error(`the lease of ${branchName} is not a commit id`);
   const lease = options.lease === undefined ? [] : [`--force-with-lease=refs/heads/${branchName}:${options.lease}`];
-  // The name is checked while the scratch repository is made: check-ref-format needs no repository.
-  const nameChecked = git(['check-ref-format', `refs/heads/${branchName}`], { cwd: os.tmpdir() });
-  nameChecked.catch(() => undefined);
+  // The agent names the branch: it must be one ref, never a refspec of its own. git decides unless it is plainly one.
+  if (!isPlainBranchName(branchName)) await git(['check-ref-format', `refs/heads/${branchName}`], { cwd: os.tmpdir() });
   await withScratchRepository([options.objectStore], async (scratchPath) => {
-    await nameChecked;
     await git(['push', '--quiet', ...lease, options.cloneUrl, `${tip}:refs/heads/${branchName}`], {
       cwd: scratchPath,
       // A refused token must fail the push at once, not ask a program for another one.

@@ -1,7 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { git } from './git-runner.js';
 
 /**
  * Runs `work` in a new bare repository that only the worker can read or write, removed afterwards. For git that must
@@ -12,11 +12,21 @@ import { git } from './git-runner.js';
 export async function withScratchRepository<T>(objectDirs: readonly string[], work: (scratchPath: string) => Promise<T>): Promise<T> {
   const scratchPath = await mkdtemp(path.join(os.tmpdir(), 'awo-scratch-'));
   try {
-    // No template: its sample hooks and info files are copies nobody reads (hooks never run, see workerGitConfig).
-    await git(['init', '--bare', '--quiet', '--template='], { cwd: scratchPath });
-    if (objectDirs.length > 0) await writeFile(path.join(scratchPath, 'objects', 'info', 'alternates'), `${objectDirs.join('\n')}\n`);
+    makeBareRepository(scratchPath, objectDirs);
     return await work(scratchPath);
   } finally {
     await rm(scratchPath, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `git init --bare --template=` writes, minus what nobody here reads, without a git process (a push waits for
+ * it): git takes a folder with HEAD, objects/ and refs/ for a repository. Small synchronous writes into a fresh folder.
+ */
+function makeBareRepository(scratchPath: string, objectDirs: readonly string[]): void {
+  mkdirSync(path.join(scratchPath, 'objects', 'info'), { recursive: true });
+  mkdirSync(path.join(scratchPath, 'refs', 'heads'), { recursive: true });
+  writeFileSync(path.join(scratchPath, 'HEAD'), 'ref: refs/heads/main\n');
+  writeFileSync(path.join(scratchPath, 'config'), '[core]\n\trepositoryformatversion = 0\n\tbare = true\n');
+  if (objectDirs.length > 0) writeFileSync(path.join(scratchPath, 'objects', 'info', 'alternates'), `${objectDirs.join('\n')}\n`);
 }
