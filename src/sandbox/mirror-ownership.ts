@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { chmod, lchown, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync, lstatSync } from 'node:fs';
+import { chmod, lchown, lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { readSmallFile } from './read-small-file.js';
 import path from 'node:path';
 import { runProcessChecked } from '../process/process-runner.js';
 
@@ -54,13 +55,14 @@ export async function shareMirrorWithAgent(mirrorPath: string, agent: Owner, wor
 /** False for a mirror the agent could write as a whole (one shared by an older version of the service). */
 export async function isWorkerOwned(mirrorPath: string): Promise<boolean> {
   const uid = process.getuid?.() ?? 0;
-  const [folder, config] = await Promise.all([lstat(mirrorPath), lstat(path.join(mirrorPath, 'config'))]);
+  // Read in place: two lstat calls take microseconds, a trip through the thread pool milliseconds on a loaded worker.
+  const [folder, config] = [lstatSync(mirrorPath), lstatSync(path.join(mirrorPath, 'config'))];
   return folder.uid === uid && config.uid === uid && !config.isSymbolicLink();
 }
 
 /** The worktree's admin folder (mirror/worktrees/<id>) a freshly added worktree's `.git` file names. */
 export async function worktreeAdminDirOf(sandboxPath: string): Promise<string | undefined> {
-  const text = await readFile(path.join(sandboxPath, '.git'), 'utf8').catch(() => '');
+  const text = readSmallFile(path.join(sandboxPath, '.git'));
   const match = /^gitdir: (.+)$/m.exec(text);
   return match ? path.resolve(sandboxPath, match[1].trim()) : undefined;
 }

@@ -1,5 +1,5 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { chmod, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { chmodSync, existsSync, mkdirSync, readdirSync, realpathSync, statSync, utimesSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { git, gitOrNull, type GitUser } from '../git/git-runner.js';
 import type { Logger } from '../logger.js';
@@ -8,6 +8,7 @@ import { detectRemoteDefaultBranch, readRemoteHeads } from './default-branch.js'
 import { KeyedLock } from './keyed-lock.js';
 import { type Sandbox, SandboxNotImplementedError, type SandboxRequest } from './sandbox-types.js';
 import { makeFolder } from '../files/make-folder.js';
+import { readSmallFile } from './read-small-file.js';
 import { isWorkerOwned, shareMirrorWithAgent, worktreeAdminDirOf } from './mirror-ownership.js';
 import { withScratchRepository } from '../git/scratch-repository.js';
 import { runProcessChecked } from '../process/process-runner.js';
@@ -86,7 +87,8 @@ export class SandboxManager {
     if (!implementedSandboxTypes.includes(request.sandboxType)) throw new SandboxNotImplementedError(request.sandboxType);
     const askedAt = performance.now();
     const sandboxPath = this.sandboxPathFor(request.agentWorkOrderId);
-    await makeFolder(path.dirname(sandboxPath));
+    // In place: the remote's answer, the setup's longest wait, is asked for only after it.
+    await makeFolderInPlace(path.dirname(sandboxPath));
     if (request.sandboxType === 'git_worktree') return this.createWorktree(request, sandboxPath, authEnv, askedAt);
     return this.createClone(request, sandboxPath, authEnv, askedAt);
   }
@@ -121,18 +123,18 @@ export class SandboxManager {
       const adminDir = await worktreeAdminDirOf(sandboxPath);
       const ownAdminDir = adminDir && path.dirname(adminDir) === path.join(mirrorPath, 'worktrees') ? [adminDir] : [];
       await runProcessChecked('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath, ...ownAdminDir]);
-      await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
+      allowTraversalBetween(this.options.workOrderDir, sandboxPath);
       return;
     }
     // The sandbox and the mirror are handed over side by side: no file is in both.
     await Promise.all([
       (async () => {
         await runProcessChecked('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath]);
-        await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
+        allowTraversalBetween(this.options.workOrderDir, sandboxPath);
       })(),
       (async () => {
         await shareMirrorWithAgent(mirrorPath, owner, await worktreeAdminDirOf(sandboxPath));
-        await allowTraversalBetween(this.options.repositoryDir, mirrorPath);
+        allowTraversalBetween(this.options.repositoryDir, mirrorPath);
       })(),
     ]);
     this.sharedMirrors.add(mirrorPath);
@@ -147,7 +149,7 @@ export class SandboxManager {
     const owner = this.options.agentOwner;
     if (!owner) return;
     await runProcessChecked('find', [sandboxPath, '(', '-type', 'd', '-o', '-links', '1', ')', '-exec', 'chown', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', '{}', '+']);
-    await allowTraversalBetween(this.options.workOrderDir, sandboxPath);
+    allowTraversalBetween(this.options.workOrderDir, sandboxPath);
   }
 
   async remove(agentWorkOrderId: string, mirrorPath: string | null): Promise<void> {
@@ -181,7 +183,7 @@ export class SandboxManager {
         await this.handToAgent(sandboxPath, mirrorPath);
         return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true, mirrorAction };
       }
-      await rm(sandboxPath, { recursive: true, force: true });
+      if (existsSync(sandboxPath)) await rm(sandboxPath, { recursive: true, force: true });
       const [, wanted] = await Promise.all([
         this.dropRegistrationOf(mirrorPath, sandboxPath),
         refs === null ? mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch) : mirrorStateFrom(refs, request.cloneUrl, baseBranch),
@@ -272,7 +274,7 @@ export class SandboxManager {
     const agreement = mirrorAgreesWith(remote, refs);
     if (isCurrentFor(scope, agreement)) {
       // Retention reads FETCH_HEAD's time as the mirror's last use; a fetch that had nothing to bring would have set it.
-      await utimes(path.join(mirrorPath, 'FETCH_HEAD'), new Date(), new Date()).catch(() => undefined);
+      touch(path.join(mirrorPath, 'FETCH_HEAD'));
       return { mirrorAction: 'fetched', baseBranch: remote.baseBranch, refs, complete: agreement.all };
     }
     this.sharedMirrors.delete(mirrorPath);
@@ -288,8 +290,8 @@ export class SandboxManager {
   private async dropRegistrationOf(mirrorPath: string, sandboxPath: string): Promise<void> {
     const adminRoot = path.join(mirrorPath, 'worktrees');
     const gitFile = path.join(sandboxPath, '.git');
-    const names = await readdir(adminRoot).catch(() => [] as string[]);
-    const gitdirs = await Promise.all(names.map((name) => readFile(path.join(adminRoot, name, 'gitdir'), 'utf8').catch(() => '')));
+    const names = existsSync(adminRoot) ? readdirSync(adminRoot) : [];
+    const gitdirs = names.map((name) => readSmallFile(path.join(adminRoot, name, 'gitdir')));
     if (gitdirs.some((gitdir) => gitdir.trim() !== '' && path.resolve(gitdir.trim()) === gitFile)) await git(['worktree', 'prune'], { cwd: mirrorPath });
   }
 
@@ -377,15 +379,37 @@ function realOrResolved(target: string): string {
   }
 }
 
-/** Folders between `root` (exclusive) and `target` (exclusive) that others cannot enter get o+x (enter, not list). */
-async function allowTraversalBetween(root: string, target: string): Promise<void> {
+/**
+ * Folders between `root` (exclusive) and `target` (exclusive) that others cannot enter get o+x (enter, not list). In
+ * place: a stat per folder, one or three of them, on every setup's path.
+ */
+function allowTraversalBetween(root: string, target: string): void {
   const relative = path.relative(root, target);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return;
   const parts = relative.split(path.sep).slice(0, -1);
   let current = root;
   for (const part of parts) {
     current = path.join(current, part);
-    const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) await chmod(current, (mode & 0o7777) | 0o001);
+    const { mode } = statSync(current);
+    if ((mode & 0o001) === 0) chmodSync(current, (mode & 0o7777) | 0o001);
+  }
+}
+
+/** FETCH_HEAD's time set to now; a mirror without one (never fetched) is left so. */
+function touch(file: string): void {
+  const now = new Date();
+  try {
+    utimesSync(file, now, now);
+  } catch {
+    // Nothing to mark: the next fetch writes it.
+  }
+}
+
+/** In place when it can be; makeFolder says what is wrong when it cannot. */
+async function makeFolderInPlace(folder: string): Promise<void> {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch {
+    await makeFolder(folder);
   }
 }

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { git, gitOrNull } from '../git/git-runner.js';
 import { worktreeAdminDirOf } from './mirror-ownership.js';
+import { readSmallFile } from './read-small-file.js';
 import { cloneFromMirror, moveCloneOn } from './mirror-clone.js';
 import type { SpareKind, SpareState } from './spare-pool.js';
 
@@ -20,7 +21,7 @@ export const worktreeSpares: SpareKind = {
   async isIntact(mirrorPath, sparePath, made) {
     const adminDir = await worktreeAdminDirOf(sparePath);
     if (!adminDir || path.dirname(adminDir) !== path.join(mirrorPath, 'worktrees') || !existsSync(adminDir)) return false;
-    const [gitdir, head] = await Promise.all(['gitdir', 'HEAD'].map((file) => readFile(path.join(adminDir, file), 'utf8').catch(() => '')));
+    const [gitdir, head] = ['gitdir', 'HEAD'].map((file) => readSmallFile(path.join(adminDir, file)));
     return path.resolve(gitdir!.trim()) === path.join(sparePath, '.git') && head!.trim() === made.commit;
   },
   isCurrent: (made, wanted) => made.commit === wanted.commit,
@@ -34,8 +35,9 @@ export const worktreeSpares: SpareKind = {
   async place(_mirrorPath, sparePath, sandboxPath) {
     const adminDir = await worktreeAdminDirOf(sparePath);
     if (!adminDir) throw new Error(`the spare ${sparePath} has no worktree admin folder`);
-    await writeFile(path.join(adminDir, 'gitdir'), `${path.join(sandboxPath, '.git')}\n`);
-    await rename(sparePath, sandboxPath);
+    // In place, as the reads before it (see readSmallFile): two calls of microseconds on the setup's path.
+    writeFileSync(path.join(adminDir, 'gitdir'), `${path.join(sandboxPath, '.git')}\n`);
+    renameSync(sparePath, sandboxPath);
   },
   async discard(mirrorPath, sparePaths) {
     for (const sparePath of sparePaths) {
@@ -52,7 +54,7 @@ export const cloneSpares: SpareKind = {
   make: (mirrorPath, sparePath, state) => cloneFromMirror(mirrorPath, sparePath, state),
   /** A crash is caught by the marker; what is checked here is that the clone's HEAD is still its base branch. */
   async isIntact(_mirrorPath, sparePath, made) {
-    const head = await readFile(path.join(sparePath, '.git', 'HEAD'), 'utf8').catch(() => '');
+    const head = readSmallFile(path.join(sparePath, '.git', 'HEAD'));
     return head.trim() === `ref: refs/heads/${made.baseBranch}`;
   },
   isCurrent: (made: SpareState, wanted: SpareState) =>

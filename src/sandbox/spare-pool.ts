@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, rmSync } from 'node:fs';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { makeFolder } from '../files/make-folder.js';
+import { readSmallFile } from './read-small-file.js';
 
 /** What a sandbox made now from the mirror would be made from: the remote as last fetched. */
 export const spareStateSchema = z.object({
@@ -80,7 +82,7 @@ export class SparePool {
     const spares = await this.readySpares(mirrorPath);
     const spare = spares.find((candidate) => this.kind.isCurrent(candidate.made, wanted)) ?? spares[0];
     if (!spare) return false;
-    await rm(spare.marker, { force: true });
+    rmSync(spare.marker, { force: true });
     if (!this.kind.isCurrent(spare.made, wanted) && !(await this.kind.moveOn(mirrorPath, spare.sparePath, spare.made, wanted))) {
       await this.kind.discard(mirrorPath, [spare.sparePath]);
       return false;
@@ -115,19 +117,19 @@ export class SparePool {
 
   /** Every spare of this kind of the mirror, ready or not (retention, before the mirror itself goes). */
   async removeAll(mirrorPath: string): Promise<void> {
-    const { spares, markers } = await this.entriesOf(mirrorPath);
+    const { spares, markers } = this.entriesOf(mirrorPath);
     await this.kind.discard(mirrorPath, spares);
     await Promise.all(markers.map((marker) => rm(marker, { force: true })));
   }
 
   /** The intact ready spares of this kind; whatever else of this kind the pool holds is removed on the way. */
   private async readySpares(mirrorPath: string): Promise<ReadySpare[]> {
-    const { spares, markers } = await this.entriesOf(mirrorPath);
+    const { spares, markers } = this.entriesOf(mirrorPath);
     const ready: ReadySpare[] = [];
     const broken: string[] = [];
     for (const sparePath of spares) {
       const marker = `${sparePath}${readySuffix}`;
-      const made = await readMarker(marker);
+      const made = readMarker(marker);
       if (made && (await this.kind.isIntact(mirrorPath, sparePath, made))) ready.push({ sparePath, marker, made });
       else broken.push(sparePath);
     }
@@ -137,9 +139,10 @@ export class SparePool {
     return ready;
   }
 
-  private async entriesOf(mirrorPath: string): Promise<{ spares: string[]; markers: string[] }> {
+  /** Listed in place, as the markers are read (see readSmallFile): the pool is a handful of entries. */
+  private entriesOf(mirrorPath: string): { spares: string[]; markers: string[] } {
     const folder = this.folderFor(mirrorPath);
-    const entries = (await readdir(folder).catch(() => [] as string[])).filter((entry) => entry.startsWith(`${this.kind.prefix}-`));
+    const entries = listOrEmpty(folder).filter((entry) => entry.startsWith(`${this.kind.prefix}-`));
     return {
       spares: entries.filter((entry) => !entry.includes('.')).map((entry) => path.join(folder, entry)),
       markers: entries.filter((entry) => entry.includes('.')).map((entry) => path.join(folder, entry)),
@@ -147,11 +150,19 @@ export class SparePool {
   }
 }
 
-async function readMarker(marker: string): Promise<SpareState | null> {
+function readMarker(marker: string): SpareState | null {
   try {
-    return spareStateSchema.parse(JSON.parse(await readFile(marker, 'utf8')));
+    return spareStateSchema.parse(JSON.parse(readSmallFile(marker)));
   } catch {
     return null;
+  }
+}
+
+function listOrEmpty(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
   }
 }
 
