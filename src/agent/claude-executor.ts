@@ -62,6 +62,8 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       throw new Error(`Could not start the agent CLI "${this.cliPath}" in ${request.cwd}: ${failure.error?.message ?? 'no process'}`);
     }
 
+    // Whatever the agent started, started after it: only such processes can carry its session id.
+    const startTime = processStartTime(pid);
     const seen: { sessionId: string | null; result: AgentResult | null; callbackError?: unknown } = { sessionId: null, result: null };
     const input = new AgentInput(subprocess.stdin);
     const meter = new UsageMeter();
@@ -73,7 +75,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     const stop = (reason: 'aborted' | 'timedOut' | 'idle') => {
       if (stopReason) return;
       stopReason = reason;
-      kills.push(killProcessGroup(pid, stopKillGraceMs, seen.sessionId));
+      kills.push(killProcessGroup(pid, stopKillGraceMs, seen.sessionId, startTime));
     };
     // A caller's bug must surface from run(), not as an uncaught exception inside a stream handler.
     const callSafely = (callback: () => void) => {
@@ -88,7 +90,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       ? new IdleWatchdog({
           idleTimeoutMs: request.idleTimeoutMs,
           // The CLI's own CPU does not count: it keeps ticking while it waits; its progress shows as output.
-          processes: async () => (await agentProcesses(pid, seen.sessionId))?.filter((member) => member !== pid) ?? null,
+          processes: async () => (await agentProcesses(pid, seen.sessionId, startTime))?.filter((member) => member !== pid) ?? null,
           onIdle: () => stop('idle'),
           onCpuProgress: () => callSafely(() => request.onProgress?.()),
         })
@@ -125,7 +127,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     });
     // Once the CLI is gone, whatever its tools left running is orphaned (and may hold our pipes open).
     watchdog?.start();
-    subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId).then((found) => void (leftProcesses = found))));
+    subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId, startTime).then((found) => void (leftProcesses = found))));
     input.write(request.prompt, null);
     callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId) }));
 
@@ -247,21 +249,22 @@ function claudeArguments(request: AgentRunRequest): string[] {
  * every tool process keeps is the CLAUDE_CODE_SESSION_ID the CLI puts in its environment, so where /proc exists the
  * group, the descendants and the processes carrying the agent's session id are signalled one by one.
  */
-export async function killProcessGroup(pid: number, graceMs: number, agentSessionId?: string | null): Promise<boolean> {
-  if (!(await signalAgent(pid, agentSessionId, 'SIGTERM'))) return false;
+export async function killProcessGroup(pid: number, graceMs: number, agentSessionId?: string | null, agentStartTime?: number | null): Promise<boolean> {
+  const signalAgent = (signal: NodeJS.Signals | 0) => signalAgentProcesses(pid, agentSessionId, agentStartTime, signal);
+  if (!(await signalAgent('SIGTERM'))) return false;
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    if (!(await signalAgent(pid, agentSessionId, 0))) return true;
+    if (!(await signalAgent(0))) return true;
   }
-  await signalAgent(pid, agentSessionId, 'SIGKILL');
+  await signalAgent('SIGKILL');
   return true;
 }
 
 /** False when nothing of the agent is left. */
-async function signalAgent(pid: number, agentSessionId: string | null | undefined, signal: NodeJS.Signals | 0): Promise<boolean> {
+async function signalAgentProcesses(pid: number, agentSessionId: string | null | undefined, agentStartTime: number | null | undefined, signal: NodeJS.Signals | 0): Promise<boolean> {
   const groupReached = signalIfPresent(-pid, signal);
-  const processes = await agentProcesses(pid, agentSessionId);
+  const processes = await agentProcesses(pid, agentSessionId, agentStartTime);
   if (processes === null) return groupReached;
   return processes.map((member) => signalIfPresent(member, signal)).some(Boolean);
 }
@@ -280,6 +283,8 @@ interface ProcessEntry {
   pid: number;
   ppid: number;
   processGroup: number;
+  /** Since boot, in clock ticks (/proc/<pid>/stat's starttime). */
+  startTime: number;
 }
 
 /**
@@ -287,7 +292,7 @@ interface ProcessEntry {
  * a few hundred small reads through the thread pool took 50-100 ms on a loaded host, on the path from an agent's exit
  * to its step's result (the sync scan takes a few ms).
  */
-async function agentProcesses(pid: number, agentSessionId: string | null | undefined): Promise<number[] | null> {
+async function agentProcesses(pid: number, agentSessionId: string | null | undefined, agentStartTime?: number | null): Promise<number[] | null> {
   const processes = liveProcesses();
   if (processes === null) return null;
   // Start from the group, not the pid: a stale pid may since belong to an unrelated process, which is no group leader.
@@ -304,7 +309,9 @@ async function agentProcesses(pid: number, agentSessionId: string | null | undef
   }
   if (agentSessionId) {
     const marker = `CLAUDE_CODE_SESSION_ID=${agentSessionId}`;
+    // Reading another process's environment is the scan's dearest part: only for processes as young as the agent.
     for (const entry of processes) {
+      if (agentStartTime != null && entry.startTime < agentStartTime) continue;
       if (readProc(entry.pid, 'environ')?.split('\0').includes(marker)) members.add(entry.pid);
     }
   }
@@ -325,11 +332,24 @@ function liveProcesses(): ProcessEntry[] | null {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readProc(Number(entry), 'stat');
     if (!stat) continue;
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so count from the last ')'.
-    const [state, ppid, processGroup] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (state !== 'Z') processes.push({ pid: Number(entry), ppid: Number(ppid), processGroup: Number(processGroup) });
+    const fields = parseStat(stat);
+    if (fields.state !== 'Z') processes.push({ pid: Number(entry), ppid: fields.ppid, processGroup: fields.processGroup, startTime: fields.startTime });
   }
   return processes;
+}
+
+function parseStat(stat: string): { state: string; ppid: number; processGroup: number; startTime: number } {
+  // "pid (comm) state ppid pgrp ... starttime ...": comm may hold spaces and parentheses, so count from the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', ppid: Number(fields[1]), processGroup: Number(fields[2]), startTime: Number(fields[19]) };
+}
+
+/** When a process started (clock ticks since boot); null where there is no /proc or it is gone. */
+function processStartTime(pid: number): number | null {
+  const stat = readProc(pid, 'stat');
+  if (!stat) return null;
+  const startTime = parseStat(stat).startTime;
+  return Number.isFinite(startTime) ? startTime : null;
 }
 
 /** A /proc file of a process that may have exited meanwhile, or that we may not read. */
