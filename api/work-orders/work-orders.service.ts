@@ -33,9 +33,12 @@ export class WorkOrdersService {
   async create(request: CreateWorkOrderRequest): Promise<CreateWorkOrderResponse> {
     // Two ids colliding is a 1-in-4-billion event per pair; trying a second id is cheaper than explaining a 500.
     // The timeout in effect now (environment, else a saved setting) is fixed into the work order's input.
-    const agentTimeoutSeconds = await this.settings.value('agent_timeout_seconds');
-    const budgetDefaults = await this.settings.budgetDefaults();
-    await this.assertGithubToken();
+    // Asked at once: each is a read of the settings store, and the POST waits for all three before Temporal is asked.
+    const [agentTimeoutSeconds, budgetDefaults] = await Promise.all([
+      this.settings.value('agent_timeout_seconds'),
+      this.settings.budgetDefaults(),
+      this.assertGithubToken(),
+    ]);
     for (let attempt = 1; ; attempt += 1) {
       const input = workOrderInputSchema.parse(
         toWorkOrderInput(request, {
