@@ -145,6 +145,8 @@ describe('startDevServer', () => {
       await expect(server.exited).resolves.toBeDefined();
     }
     expect(fs.existsSync(dbFile)).toBe(true);
+    // SQLite's header says write-ahead logging (file format versions 2 at bytes 18 and 19).
+    expect([...fs.readFileSync(dbFile).subarray(18, 20)]).toEqual([2, 2]);
     expect(fs.readFileSync(logFile, 'utf8')).toContain('Temporal Server:');
   });
 });
