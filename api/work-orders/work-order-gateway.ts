@@ -14,7 +14,7 @@ import { nextTurn, rowsPerSlice } from '../../src/event-loop-slices.js';
 import { type AgentWorkOrder, type StepRecord, type WorkOrderInput, type WorkOrderStatus, workOrderInputSchema } from '../../src/models/work-order.js';
 import { readAdmissionQueue } from '../../temporal/client/admission-queue-reader.js';
 import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
-import type { AdmissionQueue } from '../../workflows/admission-messages.js';
+import { type AdmissionQueue, admissionControllerId, admissionQueueQuery } from '../../workflows/admission-messages.js';
 import { workOrderWorkflowName } from '../../workflows/messages.js';
 import { WorkOrderNotFoundError } from '../core/api-errors.js';
 import { APP_CONFIG, TEMPORAL_CLIENT, WORK_ORDER_STARTER } from '../core/api-tokens.js';
@@ -146,7 +146,19 @@ export class WorkOrderGateway implements OnModuleDestroy {
 
   /** The admission line; null when nobody waits, undefined when the controller did not answer in time. */
   admissionQueue(): Promise<AdmissionQueue | null | undefined> {
-    return this.withDeadline(() => readAdmissionQueue(this.client, this.config.AWO_TASK_QUEUE));
+    return this.withDeadline(async () => {
+      // Followed like a work order: a polled pending work order asks the controller's worker once per change of the line.
+      const controllerId = admissionControllerId(this.config.AWO_TASK_QUEUE);
+      let controller: ExecutionSummary;
+      try {
+        controller = await this.watches.describe(controllerId, () => this.client.workflow.getHandle(controllerId).describe(), isOpenExecution);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return null;
+        throw error;
+      }
+      const read = () => readAdmissionQueue(this.client, this.config.AWO_TASK_QUEUE);
+      return isOpenExecution(controller) ? this.watches.query(controller, admissionQueueQuery.name, read) : read();
+    });
   }
 
   /**
