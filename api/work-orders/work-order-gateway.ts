@@ -38,6 +38,9 @@ export type FinalRecord = AgentWorkOrder & { steps?: StepRecord[]; latest_commit
  */
 const queryDeadlineMs = 2_500;
 
+/** How long "no admission controller" is believed before the server is asked again. */
+const noControllerRecheckMs = 1_000;
+
 /** Closed runs whose final record is kept (a few MiB at most). */
 const keptFinalRecords = 500;
 
@@ -64,6 +67,7 @@ export class WorkOrderGateway implements OnModuleDestroy {
   private readonly watches = new HistoryWatches((run, token, signal) => this.historyPage(run, token, signal));
   /** A closed run's record never changes: read once, not on every poll of its steps. */
   private readonly finalRecords = new Map<string, FinalRecord>();
+  private noControllerUntil = 0;
 
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
@@ -149,12 +153,15 @@ export class WorkOrderGateway implements OnModuleDestroy {
     return this.withDeadline(async () => {
       // Followed like a work order: a polled pending work order asks the controller's worker once per change of the line.
       const controllerId = admissionControllerId(this.config.AWO_TASK_QUEUE);
+      if (performance.now() < this.noControllerUntil) return null;
       let controller: ExecutionSummary;
       try {
         controller = await this.watches.describe(controllerId, () => this.client.workflow.getHandle(controllerId).describe(), isOpenExecution);
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return null;
-        throw error;
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        // No work order has joined a line yet (the first one starts it): asked again after a while, not on every poll.
+        this.noControllerUntil = performance.now() + noControllerRecheckMs;
+        return null;
       }
       const read = () => readAdmissionQueue(this.client, this.config.AWO_TASK_QUEUE);
       return isOpenExecution(controller) ? this.watches.query(controller, admissionQueueQuery.name, read) : read();
