@@ -18,8 +18,8 @@ export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPush
       const cwd = input.sandboxPath;
       // Every git command in the sandbox runs as the agent (its config is the agent's); the push runs from elsewhere.
       const as = deps.sandboxes.agentGit;
-      // Read at once: what was committed (which also names the tip and the pull request's commits) and where the objects are.
-      const sandboxRead = Promise.all([readGitEvidenceAndCommits(cwd, input.baseRef, as), deps.sandboxes.objectStoreOf(cwd)]);
+      // What was committed, which also names the tip and the pull request's commits.
+      const sandboxRead = readGitEvidenceAndCommits(cwd, input.baseRef, as);
       sandboxRead.catch(() => undefined);
       const token = await deps.githubToken();
       if (!token) throw ApplicationFailure.nonRetryable('GITHUB_TOKEN is not set: it is needed to push the branch and open the pull request', 'MissingTokenError');
@@ -29,7 +29,7 @@ export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPush
       const earlyBranch = pushes.requestedBranch(input.agentWorkOrderId);
       const earlyFound = earlyBranch === null ? null : github.findOpenPullRequest(repository, earlyBranch, input.baseBranch);
       earlyFound?.catch(() => undefined);
-      const [{ evidence, commitSubjects }, objectStore] = await sandboxRead;
+      const { evidence, commitSubjects } = await sandboxRead;
       if (evidence.commitCount === 0 || evidence.headSha === null) {
         throw ApplicationFailure.nonRetryable(
           `nothing to open a pull request for: no commits on top of ${input.baseBranch}${evidence.uncommittedFiles > 0 ? ` (${evidence.uncommittedFiles} files changed but not committed)` : ''}`,
@@ -53,7 +53,8 @@ export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPush
           sandboxPath: cwd,
           branchName,
           tip: evidence.headSha,
-          access: async () => ({ cloneUrl: repository.cloneUrl, token, objectStore }),
+          // Where the objects are is asked only when this push is made: not when the step before made it.
+          access: async () => ({ cloneUrl: repository.cloneUrl, token, objectStore: await deps.sandboxes.objectStoreOf(cwd) }),
         }),
         found,
       ]);
