@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
@@ -38,13 +39,13 @@ export class SqliteFileDriver implements SqlDriver {
     await fs.mkdir(path.dirname(filePath), { recursive: true, mode: 0o700 });
     const SQL = await loadSqlJs();
     const driver = new SqliteFileDriver(SQL, new SQL.Database(), filePath);
-    await driver.reloadIfChanged();
+    driver.reloadIfChanged();
     return driver;
   }
 
   query<Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     return this.exclusive(async () => {
-      await this.reloadIfChanged();
+      this.reloadIfChanged();
       return runQuery<Row>(this.db, sql, params);
     });
   }
@@ -56,7 +57,7 @@ export class SqliteFileDriver implements SqlDriver {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.exclusive(() =>
       withFileLock(`${this.filePath}.lock`, async () => {
-        await this.reloadIfChanged();
+        this.reloadIfChanged();
         let written = false;
         const tx: SqlExecutor = {
           query: async <Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []) => runQuery<Row>(this.db, sql, params),
@@ -98,10 +99,16 @@ export class SqliteFileDriver implements SqlDriver {
     return run;
   }
 
-  private async reloadIfChanged(): Promise<void> {
-    const version = await fileVersion(this.filePath);
+  /**
+   * In place, not through the thread pool: every settings read of the worker (the token and the admission limit on the
+   * way to a work order's first agent) starts here, and a stat queued behind the pool's other file work (log batches,
+   * sandbox files) took up to 20 ms for a few microseconds of syscall. The file is small (settings, configured
+   * repositories, the settings audit), and read again only after another process replaced it.
+   */
+  private reloadIfChanged(): void {
+    const version = fileVersion(this.filePath);
     if (version === null || version === this.loadedVersion) return;
-    const bytes = await fs.readFile(this.filePath);
+    const bytes = readFileSync(this.filePath);
     const next = new this.SQL.Database(bytes);
     this.db.close();
     this.db = next;
@@ -126,13 +133,13 @@ export class SqliteFileDriver implements SqlDriver {
       await fs.rm(temporary, { force: true });
       throw error;
     }
-    this.loadedVersion = await fileVersion(this.filePath);
+    this.loadedVersion = fileVersion(this.filePath);
   }
 }
 
-async function fileVersion(filePath: string): Promise<FileVersion | null> {
+function fileVersion(filePath: string): FileVersion | null {
   try {
-    const stat = await fs.stat(filePath, { bigint: true });
+    const stat = statSync(filePath, { bigint: true });
     // Inode numbers are reused, so the nanosecond times and the size go with it.
     return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
   } catch (error) {
