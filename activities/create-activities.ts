@@ -1,4 +1,5 @@
 import { BranchPushes } from '../src/git/branch-pushes.js';
+import { TurnEndReadings } from '../src/git/turn-end-readings.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { createCleanupActivity } from './cleanup.activity.js';
 import { createPullRequestActivity } from './create-pr.activity.js';
@@ -11,15 +12,17 @@ import { flushingLogs } from './flushing-logs.js';
 
 /** Every activity of the work-order workflow, over the services in `deps`. */
 export function createActivities(deps: ActivityDeps) {
-  // Shared: the step before create-pr starts the push that createPR then finds done.
+  // Shared: the step before create-pr starts the push that createPR then finds done, and keeps what it read of the
+  // sandbox for createPR.
   const pushes = new BranchPushes();
+  const readings = new TurnEndReadings();
   return flushingLogs(deps, {
     ...createSetupActivities(deps),
-    ...createRunAgentActivity(deps, pushes),
+    ...createRunAgentActivity(deps, pushes, readings),
     ...createDeliverPromptActivity(deps),
     ...createGitObservationActivities(deps),
     ...createPlanFileActivities(deps),
-    ...createPullRequestActivity(deps, pushes),
+    ...createPullRequestActivity(deps, pushes, readings),
     ...createCleanupActivity(deps),
   });
 }

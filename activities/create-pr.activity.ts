@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { BranchPushes } from '../src/git/branch-pushes.js';
+import { TurnEndReadings } from '../src/git/turn-end-readings.js';
 import { gitAuthEnv } from '../src/git/git-auth.js';
 import { readGitEvidenceAndCommits } from '../src/git/git-evidence.js';
 import { git } from '../src/git/git-runner.js';
@@ -11,24 +12,22 @@ import { pullRequestText } from '../src/github/pull-request-text.js';
 import { reportGitProgress } from './git-observation.activities.js';
 import { workOrderEvent } from './work-order-event.js';
 
-export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPushes = new BranchPushes()) {
+export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPushes = new BranchPushes(), readings: TurnEndReadings = new TurnEndReadings()) {
   return {
     /** Pushes the work order's branch and opens its pull request, or returns the one already open for that branch. */
     async createPR(input: CreatePullRequestInput): Promise<CreatePullRequestResult> {
       const cwd = input.sandboxPath;
       // Every git command in the sandbox runs as the agent (its config is the agent's); the push runs from elsewhere.
       const as = deps.sandboxes.agentGit;
-      // What was committed, which also names the tip and the pull request's commits.
-      const sandboxRead = readGitEvidenceAndCommits(cwd, input.baseRef, as);
+      // What was committed, which also names the tip and the pull request's commits: as the step before read it when
+      // its agent's turn ended (nothing ran in the sandbox since), else read now.
+      const turnEnd = readings.take(input.agentWorkOrderId);
+      const sandboxRead = turnEnd ? Promise.resolve(turnEnd) : readGitEvidenceAndCommits(cwd, input.baseRef, as);
       sandboxRead.catch(() => undefined);
       const token = await deps.githubToken();
       if (!token) throw ApplicationFailure.nonRetryable('GITHUB_TOKEN is not set: it is needed to push the branch and open the pull request', 'MissingTokenError');
       const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
       const github = deps.github(token);
-      // The branch the step before pushed is almost always the one: its open pull request is looked up while the sandbox is read.
-      const earlyBranch = pushes.requestedBranch(input.agentWorkOrderId);
-      const earlyFound = earlyBranch === null ? null : github.findOpenPullRequest(repository, earlyBranch, input.baseBranch);
-      earlyFound?.catch(() => undefined);
       const { evidence, commitSubjects } = await sandboxRead;
       if (evidence.commitCount === 0 || evidence.headSha === null) {
         throw ApplicationFailure.nonRetryable(
@@ -44,29 +43,24 @@ export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPush
         await git(['branch', '--force', branchName, 'HEAD'], { cwd, as });
         await git(['checkout', '--quiet', branchName], { cwd, as });
       }
-      // The open pull request is looked up while the branch is pushed: its answer does not depend on the push.
-      const found = earlyFound !== null && earlyBranch === branchName ? earlyFound : github.findOpenPullRequest(repository, branchName, input.baseBranch);
-      const [pushed] = await Promise.allSettled([
-        // The branch is checked out, so its tip is the HEAD the evidence read.
-        pushWorkOrderBranch(deps, pushes, {
-          agentWorkOrderId: input.agentWorkOrderId,
-          sandboxPath: cwd,
-          branchName,
-          tip: evidence.headSha,
-          // Where the objects are is asked only when this push is made: not when the step before made it.
-          access: async () => ({ cloneUrl: repository.cloneUrl, token, objectStore: await deps.sandboxes.objectStoreOf(cwd) }),
-        }),
-        found,
-      ]);
-      if (pushed.status === 'rejected') throw pushed.reason;
+      // The branch is checked out, so its tip is the HEAD the evidence read.
+      const pushedHere = await pushWorkOrderBranch(deps, pushes, {
+        agentWorkOrderId: input.agentWorkOrderId,
+        sandboxPath: cwd,
+        branchName,
+        tip: evidence.headSha,
+        // Where the objects are is asked only when this push is made: not when the step before made it.
+        access: async () => ({ cloneUrl: repository.cloneUrl, token, objectStore: await deps.sandboxes.objectStoreOf(cwd) }),
+      });
       workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', 'github_branch_pushed', {
         branch: branchName,
         commit_count: evidence.commitCount,
-        pushed_by_step: !pushed.value,
+        pushed_by_step: !pushedHere,
+        read_by_step: turnEnd !== null,
       });
 
       const { title, body } = pullRequestText({ ...input, commitSubjects: commitSubjects.filter(Boolean) });
-      const pullRequest = await github.openOrReusePullRequest({ repository, headBranch: branchName, baseBranch: input.baseBranch, title, body }, found);
+      const pullRequest = await github.openOrReusePullRequest({ repository, headBranch: branchName, baseBranch: input.baseBranch, title, body });
       workOrderEvent(deps, input.agentWorkOrderId, 'create-pr', 'info', pullRequest.created ? 'github_pull_request_opened' : 'github_pull_request_reused', {
         pull_request_url: pullRequest.htmlUrl,
         pull_request_number: pullRequest.number,

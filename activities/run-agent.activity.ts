@@ -13,7 +13,8 @@ import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
 import { observeGitProgressAfter, reportGitProgress } from './git-observation.activities.js';
-import { type GitEvidence, readGitEvidence } from '../src/git/git-evidence.js';
+import { readGitEvidenceAndCommits, type SandboxReading } from '../src/git/git-evidence.js';
+import { TurnEndReadings } from '../src/git/turn-end-readings.js';
 import { workOrderEvent } from './work-order-event.js';
 import { BudgetGuard } from '../src/agent/budget-guard.js';
 import { ProgressHeartbeat } from '../src/agent/progress-heartbeat.js';
@@ -43,9 +44,11 @@ function idleContinuationPrompt(idleTimeoutSeconds: number): string {
   );
 }
 
-export function createRunAgentActivity(deps: ActivityDeps, pushes: BranchPushes = new BranchPushes()) {
+export function createRunAgentActivity(deps: ActivityDeps, pushes: BranchPushes = new BranchPushes(), readings: TurnEndReadings = new TurnEndReadings()) {
   return {
     async runAgent(input: RunAgentInput): Promise<RunAgentResult> {
+      // This agent may change the sandbox: what an earlier step read of it no longer stands for createPR.
+      readings.forget(input.agentWorkOrderId);
       const context = Context.current();
       const { attempt } = context.info;
       const stepLabel = `${String(input.stepIndex).padStart(2, '0')}-${input.step}${attempt > 1 ? `-attempt${attempt}` : ''}`;
@@ -195,8 +198,10 @@ export function createRunAgentActivity(deps: ActivityDeps, pushes: BranchPushes 
       if (budgetExceeded) workOrderEvent(deps, input.agentWorkOrderId, input.step, 'error', 'agent_budget_exceeded', { reason: budget.exceeded, ...input.budget?.limits });
       if (!input.observe) return result;
       const observed = { agentWorkOrderId: input.agentWorkOrderId, sandboxPath: input.sandboxPath, step: input.step, ...input.observe };
-      const early = await afterTurn.evidenceFor(outcome);
-      const observation = early ? reportGitProgress(deps, observed, early) : await observeGitProgressAfter(deps, observed);
+      const early = await afterTurn.readingFor(outcome);
+      // The pull request comes next: createPR opens it on this reading instead of reading the sandbox again.
+      if (early && input.pushForPullRequest && result.success) readings.keep(input.agentWorkOrderId, early);
+      const observation = early ? reportGitProgress(deps, observed, early.evidence) : await observeGitProgressAfter(deps, observed);
       return { ...result, observation };
     },
   };
@@ -212,7 +217,7 @@ export function createRunAgentActivity(deps: ActivityDeps, pushes: BranchPushes 
  */
 class EvidenceAfterTurn {
   private events = 0;
-  private read: { afterEvents: number; evidence: Promise<GitEvidence | null> } | null = null;
+  private read: { afterEvents: number; reading: Promise<SandboxReading | null> } | null = null;
 
   constructor(
     private readonly deps: ActivityDeps,
@@ -223,13 +228,15 @@ class EvidenceAfterTurn {
   noteEvent(event: AgentEvent): void {
     this.events += 1;
     if (event.type !== 'result' || !this.input.observe) return;
-    const evidence = readGitEvidence(this.input.sandboxPath, this.input.observe.baseRef, this.deps.sandboxes.agentGit).catch(() => null);
-    this.read = { afterEvents: this.events, evidence };
+    // The same git commands as the evidence alone: their `log` gives the pull request's commit list too.
+    const reading = readGitEvidenceAndCommits(this.input.sandboxPath, this.input.observe.baseRef, this.deps.sandboxes.agentGit).catch(() => null);
+    this.read = { afterEvents: this.events, reading };
     const target = this.input.pushForPullRequest;
     if (target && !event.result.isError) {
-      void evidence.then((read) => {
-        if (read?.headSha && read.commitCount > 0 && read.branchName && read.branchName !== target.baseBranch) {
-          this.pushEarly(target, read.branchName, read.headSha);
+      void reading.then((read) => {
+        const evidence = read?.evidence;
+        if (evidence?.headSha && evidence.commitCount > 0 && evidence.branchName && evidence.branchName !== target.baseBranch) {
+          this.pushEarly(target, evidence.branchName, evidence.headSha);
         }
       });
     }
@@ -253,11 +260,11 @@ class EvidenceAfterTurn {
     });
   }
 
-  async evidenceFor(outcome: AgentRunOutcome): Promise<GitEvidence | null> {
+  async readingFor(outcome: AgentRunOutcome): Promise<SandboxReading | null> {
     const read = this.read;
     if (!read || read.afterEvents !== this.events) return null;
     if (outcome.leftProcesses !== false || outcome.timedOut || outcome.idle || outcome.aborted) return null;
-    return read.evidence;
+    return read.reading;
   }
 }
 

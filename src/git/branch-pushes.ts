@@ -12,8 +12,6 @@ interface WorkOrderPushes {
   queue: Promise<void>;
   /** The branch and tip the last successful push left on the forge. */
   confirmed: PushedTip | null;
-  /** The last push asked for, settled or not. */
-  requested: PushedTip;
   touchedAt: number;
 }
 
@@ -38,9 +36,8 @@ export class BranchPushes {
   push(agentWorkOrderId: string, pushed: PushedTip, run: PushRun): Promise<void> {
     const now = Date.now();
     this.dropOld(now);
-    const entry = this.byWorkOrder.get(agentWorkOrderId) ?? { queue: Promise.resolve(), confirmed: null, requested: pushed, touchedAt: now };
+    const entry = this.byWorkOrder.get(agentWorkOrderId) ?? { queue: Promise.resolve(), confirmed: null, touchedAt: now };
     entry.touchedAt = now;
-    entry.requested = { ...pushed };
     this.byWorkOrder.set(agentWorkOrderId, entry);
     const done = entry.queue.then(async () => {
       const confirmed = entry.confirmed;
@@ -50,11 +47,6 @@ export class BranchPushes {
     });
     entry.queue = done.catch(() => undefined);
     return done;
-  }
-
-  /** The branch of the work order's last push asked for, settled or not (createPR looks up its pull request meanwhile). */
-  requestedBranch(agentWorkOrderId: string): string | null {
-    return this.byWorkOrder.get(agentWorkOrderId)?.requested.branchName ?? null;
   }
 
   private dropOld(now: number): void {

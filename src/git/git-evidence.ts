@@ -10,6 +10,12 @@ export interface GitEvidence {
   uncommittedFiles: number;
 }
 
+/** A sandbox's git state: the evidence, and the subjects of the commits since the base (newest first). */
+export interface SandboxReading {
+  evidence: GitEvidence;
+  commitSubjects: string[];
+}
+
 /** The branch checked out in `cwd`; null while HEAD is detached. `as`: the agent's user (SandboxManager.agentGit). */
 export async function currentBranch(cwd: string, as?: GitUser): Promise<string | null> {
   return (await gitOrNull(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, as })) || null;
@@ -28,7 +34,7 @@ export async function readGitEvidence(sandboxPath: string, baseRef: string, as?:
 }
 
 /** The same, with the subjects of the commits since the base (newest first) that its `log` read anyway. */
-export async function readGitEvidenceAndCommits(sandboxPath: string, baseRef: string, as?: GitUser): Promise<{ evidence: GitEvidence; commitSubjects: string[] }> {
+export async function readGitEvidenceAndCommits(sandboxPath: string, baseRef: string, as?: GitUser): Promise<SandboxReading> {
   const cwd = sandboxPath;
   const [status, log, changed] = await Promise.all([
     git(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], { cwd, as }),

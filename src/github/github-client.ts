@@ -76,18 +76,12 @@ export class GitHubClient {
 
   /**
    * Opens the pull request for `headBranch`, or returns the open one that already exists: a retried activity, a
-   * resumed work order or a second worker must not open a duplicate. The list-then-create is not atomic, so GitHub's
-   * 422 "A pull request already exists" is the signal that someone else won the race, not a failure. `found`: the
-   * answer of `findOpenPullRequest` when the caller asked it already (while pushing the branch, say).
+   * resumed work order or a second worker must not open a duplicate. GitHub allows one open pull request per head and
+   * base and answers a second create with 422 "A pull request already exists", so the create goes first (one request
+   * when the pull request is new, the usual case) and that answer is what sends for the open one, not a failure.
    */
-  async openOrReusePullRequest(
-    request: OpenPullRequestRequest,
-    found: Promise<PullRequestInfo | undefined> = this.findOpenPullRequest(request.repository, request.headBranch, request.baseBranch),
-  ): Promise<PullRequestInfo> {
+  async openOrReusePullRequest(request: OpenPullRequestRequest): Promise<PullRequestInfo> {
     const { repository, headBranch, baseBranch } = request;
-    const existing = await found;
-    if (existing) return existing;
-
     const operation = `open pull request ${fullName(repository)} ${headBranch} -> ${baseBranch}`;
     try {
       const { data } = await this.call(operation, () =>
@@ -103,8 +97,8 @@ export class GitHubClient {
       return toPullRequestInfo(data, true);
     } catch (error) {
       if (!(error instanceof GitHubError && error.status === 422 && /already exists/i.test(error.message))) throw error;
-      const winner = await this.findOpenPullRequest(repository, headBranch, baseBranch);
-      if (winner) return winner;
+      const existing = await this.findOpenPullRequest(repository, headBranch, baseBranch);
+      if (existing) return existing;
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -7,6 +7,8 @@ import type { CreatePullRequestInput } from '../../../activities/activity-types.
 import { createPullRequestActivity, pushWorkOrderBranch } from '../../../activities/create-pr.activity.js';
 import { loadConfig } from '../../../src/config.js';
 import { BranchPushes } from '../../../src/git/branch-pushes.js';
+import { readGitEvidenceAndCommits } from '../../../src/git/git-evidence.js';
+import { TurnEndReadings } from '../../../src/git/turn-end-readings.js';
 import { createLogger } from '../../../src/logger.js';
 import { createActivityDeps } from '../../../temporal/worker/activity-wiring.js';
 import { startTestForge, type ForgeRepositoryHandle, type TestForge } from '../../fixtures/test-forge.js';
@@ -93,6 +95,26 @@ describe('createPR after an early push of the branch', () => {
     expect(pushCount()).toBe(1);
     expect(result).toMatchObject({ branchName: 'feat/early', created: true });
     expect(forge.pullRequests('acme', repository.name).map((pull) => pull.headSha)).toEqual([tip]);
+  });
+
+  it('opens the pull request on what the step read at its turn\'s end, running no git in the sandbox', async () => {
+    const tip = await commit('note.md', 'Add a note');
+    const pushes = new BranchPushes();
+    const readings = new TurnEndReadings();
+    // What runAgent keeps when its turn ends cleanly: the same reading its early push pushes.
+    readings.keep(agentWorkOrderId, await readGitEvidenceAndCommits(sandboxPath, 'origin/main'));
+    await pushEarly(pushes, tip);
+    // Git can no longer answer in the sandbox: createPR needs none of it.
+    await rename(path.join(sandboxPath, '.git'), path.join(sandboxPath, '.git-moved'));
+
+    const result = await createPullRequestActivity(deps, pushes, readings).createPR({ ...input(), observe: true });
+
+    expect(result).toMatchObject({ branchName: 'feat/early', created: true });
+    expect(result.observation?.evidence).toMatchObject({ branchName: 'feat/early', headSha: tip, commitCount: 1 });
+    expect(pushCount()).toBe(1);
+    expect(forge.pullRequests('acme', repository.name)).toEqual([expect.objectContaining({ headSha: tip, title: 'Add a note' })]);
+    // Taken: a retry reads the sandbox again (here it cannot, so it fails instead of trusting the reading twice).
+    await expect(createPullRequestActivity(deps, pushes, readings).createPR(input())).rejects.toThrow();
   });
 
   it('pushes a commit amended after the early push, replacing the pushed one', async () => {

@@ -216,53 +216,44 @@ describe('pushing with gitAuthEnv and opening the pull request', () => {
     expect(unscoped.exitCode).toBe(0);
   });
 
-  it('opens one pull request for a pushed branch and reuses it when asked again', async () => {
+  const requestsSince = (before: number) => forge.apiRequests().slice(before).map(({ method, path: apiPath }) => `${method} ${apiPath}`);
+
+  it('opens one pull request for a pushed branch with one request, and reuses it when asked again', async () => {
     const created = await forge.createRepository({ owner: 'acme', name: 'reviewed', defaultBranch: 'trunk' });
     const workTree = await cloneWithBranch(created.cloneUrl, 'feat/wo-0a1b2c3d');
     expect((await git(['push', '--quiet', 'origin', 'feat/wo-0a1b2c3d'], workTree, gitAuthEnv(token))).exitCode).toBe(0);
     const repository = parseRepositoryUrl(created.htmlUrl, forge.url);
     const request = { repository, headBranch: 'feat/wo-0a1b2c3d', baseBranch: 'trunk', title: 'Add feature', body: 'Work order wo-0a1b2c3d' };
 
+    const beforeFirst = forge.apiRequests().length;
     const first = await client.openOrReusePullRequest(request);
     expect(first).toEqual({ number: 1, htmlUrl: `${forge.url}/acme/reviewed/pull/1`, headBranch: 'feat/wo-0a1b2c3d', baseBranch: 'trunk', created: true });
+    // A new pull request, the usual case, costs the create alone.
+    expect(requestsSince(beforeFirst)).toEqual(['POST /repos/acme/reviewed/pulls']);
+
+    // A retry (or a second worker): GitHub refuses a second open pull request for the branch, and that one is returned.
+    const beforeSecond = forge.apiRequests().length;
     const second = await client.openOrReusePullRequest(request);
     expect(second).toEqual({ ...first, created: false });
+    expect(requestsSince(beforeSecond)).toEqual(['POST /repos/acme/reviewed/pulls', 'GET /repos/acme/reviewed/pulls']);
 
     expect(forge.pullRequests('acme', 'reviewed')).toEqual([
       expect.objectContaining({ number: 1, state: 'open', title: 'Add feature', body: 'Work order wo-0a1b2c3d', headBranch: 'feat/wo-0a1b2c3d', baseBranch: 'trunk' }),
     ]);
   });
 
-  it('opens the pull request on the answer of a lookup made while the branch was still being pushed', async () => {
-    const created = await forge.createRepository({ owner: 'acme', name: 'looked-up' });
-    const repository = parseRepositoryUrl(created.htmlUrl, forge.url);
-    const found = client.findOpenPullRequest(repository, 'feat/early', 'main');
-    await expect(found).resolves.toBeUndefined();
-    await forge.commitToBranch('acme', 'looked-up', { branch: 'feat/early', files: { 'early.txt': 'early\n' } });
-
-    const opened = await client.openOrReusePullRequest({ repository, headBranch: 'feat/early', baseBranch: 'main', title: 'Early', body: '' }, found);
-
-    expect(opened).toMatchObject({ number: 1, headBranch: 'feat/early', baseBranch: 'main', created: true });
-    await expect(client.findOpenPullRequest(repository, 'feat/early', 'main')).resolves.toEqual({ ...opened, created: false });
-  });
-
-  it('returns the winner when the pull request appears between its list and its create (422 already exists)', async () => {
+  it('fails with the 422 "already exists" when the list does not show the open pull request, opening none', async () => {
     const created = await forge.createRepository({ owner: 'acme', name: 'raced' });
     await forge.commitToBranch('acme', 'raced', { branch: 'feat/race', files: { 'race.txt': 'first\n' } });
     const repository = parseRepositoryUrl(created.htmlUrl, forge.url);
     const request = { repository, headBranch: 'feat/race', baseBranch: 'main', title: 'Race', body: '' };
-    const winner = await client.openOrReusePullRequest(request);
+    await client.openOrReusePullRequest(request);
 
     forge.hidePullRequestsFromNextList('acme', 'raced');
-    const before = forge.apiRequests().length;
-    await expect(client.openOrReusePullRequest(request)).resolves.toEqual({ ...winner, created: false });
+    const failure = await expectGitHubError(client.openOrReusePullRequest(request));
 
-    expect(
-      forge
-        .apiRequests()
-        .slice(before)
-        .map(({ method, path: apiPath }) => `${method} ${apiPath}`),
-    ).toEqual(['GET /repos/acme/raced/pulls', 'POST /repos/acme/raced/pulls', 'GET /repos/acme/raced/pulls']);
+    expect(failure.status).toBe(422);
+    expect(failure.message).toMatch(/already exists/);
     expect(forge.pullRequests('acme', 'raced')).toHaveLength(1);
   });
 

@@ -9,7 +9,7 @@ describe('early push of the pull request\'s branch (real Temporal, git, Claude C
   beforeAll(() => harness.start());
   afterAll(() => harness.stop());
 
-  it('pushes the commit step\'s branch when its turn ends; createPR opens the pull request on exactly that commit without pushing again', async () => {
+  it('pushes the commit step\'s branch when its turn ends; createPR opens the pull request on exactly that commit without pushing or reading git again', async () => {
     harness.model.setRules(happyPathRules('feat/early'));
     const repository = await harness.createRepository('early');
     const handle = await harness.startWorkOrder({
@@ -28,8 +28,10 @@ describe('early push of the pull request\'s branch (real Temporal, git, Claude C
     // One push reached the forge, the commit step's: createPR found it done.
     expect(harness.forge.gitRequestCount('acme', 'early', 'git-receive-pack')).toBe(1);
     const entries = await new FileLogStore(harness.config.workOrderDir).readAll(handle.workflowId);
-    expect(entries.filter((entry) => entry.event === 'github_branch_pushed').map((entry) => [entry.step, entry.branch, entry.pushed_by_step])).toEqual([
-      ['create-pr', 'feat/early', true],
+    // ... and opened the pull request on what the commit step read of the sandbox when its turn ended.
+    expect(entries.filter((entry) => entry.event === 'github_branch_pushed').map((entry) => [entry.step, entry.branch, entry.pushed_by_step, entry.read_by_step])).toEqual([
+      ['create-pr', 'feat/early', true, true],
     ]);
+    expect(pulls).toEqual([expect.objectContaining({ title: 'feat: add the demo plan' })]);
   });
 });
