@@ -35,6 +35,8 @@ describe('createPR after an early push of the branch', () => {
 
   afterAll(async () => {
     await forge.close();
+    // The activities' log entries are stored within the writer's batch delay: not while the folder is removed.
+    await deps.logs.flush();
     await rm(home, { recursive: true, force: true });
   });
 
