@@ -1,5 +1,4 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { gitAuthEnv } from '../src/git/git-auth.js';
 import { remoteRefusal } from '../src/git/remote-failure.js';
 import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import { SandboxNotImplementedError } from '../src/sandbox/sandbox-types.js';
@@ -22,7 +21,7 @@ export function createSetupActivities(deps: ActivityDeps) {
             name: repository.name,
             host,
           },
-          gitAuthEnv(await deps.githubToken(), { scopeUrl: deps.githubServerUrl }),
+          { token: await deps.githubToken(), scopeUrl: deps.githubServerUrl },
         );
         if (sandbox.mirrorAction) {
           workOrderEvent(deps, input.agentWorkOrderId, null, 'info', `sandbox_mirror_${sandbox.mirrorAction}`, { mirror_path: sandbox.mirrorPath });

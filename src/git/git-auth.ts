@@ -33,12 +33,33 @@ export function gitAuthEnv(token: string | undefined, options: GitAuthOptions = 
     env[`GIT_CONFIG_VALUE_${index}`] = inherited[`GIT_CONFIG_VALUE_${index}`] ?? '';
   }
 
-  const credentials = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
   const key = options.scopeUrl === undefined ? 'http.extraHeader' : `http.${scopedUrl(options.scopeUrl)}.extraHeader`;
   env.GIT_CONFIG_COUNT = String(start + 1);
   env[`GIT_CONFIG_KEY_${start}`] = key;
-  env[`GIT_CONFIG_VALUE_${start}`] = `Authorization: Basic ${credentials}`;
+  env[`GIT_CONFIG_VALUE_${start}`] = `Authorization: ${basicAuthorization(token)}`;
   return env;
+}
+
+/** What a request to the forge may authenticate with: the token, sent only to URLs under `scopeUrl` (as gitAuthEnv). */
+export interface RemoteAccess {
+  token?: string;
+  scopeUrl?: string;
+}
+
+/** The Authorization header's value git sends for the token (GitHub's `x-access-token` user). Never log it. */
+export function basicAuthorization(token: string): string {
+  return `Basic ${Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * True when git would send `http.<scopeUrl>.extraHeader` to `url`: same scheme, host and port, and the path under the
+ * scope's (at a segment boundary). Without a scope, as `http.extraHeader`: everywhere.
+ */
+export function isUnderScope(url: string, scopeUrl: string | undefined): boolean {
+  if (scopeUrl === undefined) return true;
+  const target = new URL(url);
+  const scope = new URL(scopedUrl(scopeUrl));
+  return target.protocol === scope.protocol && target.host === scope.host && `${target.pathname}/`.startsWith(scope.pathname) && !target.username && !target.password;
 }
 
 // git matches `http.<url>.*` by scheme, host, port and path prefix; a trailing slash keeps `/org` from matching `/org2`.

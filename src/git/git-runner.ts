@@ -68,6 +68,9 @@ function workerGitConfig(cwd: string): string[] {
   ].flatMap((entry) => ['-c', entry]);
 }
 
+/** How long a git command may take unless its caller says otherwise. */
+export const defaultGitTimeoutMs = 10 * 60_000;
+
 /** Runs git with an argument array; never through a shell, never prompting for credentials. */
 export async function git(args: string[], options: GitRunOptions): Promise<string> {
   const user = options.as;
@@ -76,7 +79,7 @@ export async function git(args: string[], options: GitRunOptions): Promise<strin
     env: { ...(user ? userEnv(user) : process.env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
     ...(options.input !== undefined ? { input: options.input } : {}),
-    timeoutMs: options.timeoutMs ?? 10 * 60_000,
+    timeoutMs: options.timeoutMs ?? defaultGitTimeoutMs,
   });
   if (result.exitCode !== 0) throw new GitCommandError(args, result.exitCode ?? undefined, result.spawnError ?? result.stderr);
   return withoutFinalNewline(result.stdout);

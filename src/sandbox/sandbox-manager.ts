@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, realpathSync, statSync, utimesSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { gitAuthEnv, type RemoteAccess } from '../git/git-auth.js';
 import { git, gitOrNull, type GitUser } from '../git/git-runner.js';
 import type { Logger } from '../logger.js';
 import { implementedSandboxTypes } from '../models/work-order.js';
@@ -16,6 +17,7 @@ import { SparePool, type SpareState } from './spare-pool.js';
 import { cloneSpares, worktreeSpares } from './spare-kinds.js';
 import { cloneFromMirror, mirrorStateFrom, mirrorStateOf, remoteRefsOf } from './mirror-clone.js';
 import { isCurrentFor, mirrorAgreesWith, type SyncScope } from './mirror-freshness.js';
+import { plainOriginUrl } from './mirror-origin.js';
 
 export interface SandboxManagerOptions {
   repositoryDir: string;
@@ -32,6 +34,12 @@ export interface SandboxManagerOptions {
 }
 
 const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
+
+/** How a setup reaches the remote: the access for this process's own request, its git form for git's. */
+interface Remote {
+  access: RemoteAccess;
+  authEnv: Record<string, string>;
+}
 
 interface MirrorSync {
   mirrorAction: 'cloned' | 'fetched';
@@ -83,14 +91,16 @@ export class SandboxManager {
     return path.join(this.options.repositoryDir, request.host, request.owner, `${request.name}.git`);
   }
 
-  async create(request: SandboxRequest, authEnv: Record<string, string>): Promise<Sandbox> {
+  /** `access`: the token git (and the HTTP read of the remote's refs) may send, and where to. */
+  async create(request: SandboxRequest, access: RemoteAccess): Promise<Sandbox> {
     if (!implementedSandboxTypes.includes(request.sandboxType)) throw new SandboxNotImplementedError(request.sandboxType);
+    const remote = { access, authEnv: gitAuthEnv(access.token, { scopeUrl: access.scopeUrl }) };
     const askedAt = performance.now();
     const sandboxPath = this.sandboxPathFor(request.agentWorkOrderId);
     // In place: the remote's answer, the setup's longest wait, is asked for only after it.
     await makeFolderInPlace(path.dirname(sandboxPath));
-    if (request.sandboxType === 'git_worktree') return this.createWorktree(request, sandboxPath, authEnv, askedAt);
-    return this.createClone(request, sandboxPath, authEnv, askedAt);
+    if (request.sandboxType === 'git_worktree') return this.createWorktree(request, sandboxPath, remote, askedAt);
+    return this.createClone(request, sandboxPath, remote, askedAt);
   }
 
   /** Resolves once the spares being prepared in the background are (tests, the bench, a worker shutting down). */
@@ -174,10 +184,10 @@ export class SandboxManager {
     return this.mirrorLock.run(mirrorPath, work);
   }
 
-  private async createWorktree(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>, askedAt: number): Promise<Sandbox> {
+  private async createWorktree(request: SandboxRequest, sandboxPath: string, remote: Remote, askedAt: number): Promise<Sandbox> {
     const mirrorPath = this.mirrorPathFor(request);
     const sandbox = await this.mirrorLock.run(mirrorPath, async (): Promise<Sandbox> => {
-      const { mirrorAction, baseBranch, refs } = await this.syncMirror(request, mirrorPath, authEnv, askedAt, 'base');
+      const { mirrorAction, baseBranch, refs } = await this.syncMirror(request, mirrorPath, remote, askedAt, 'base');
       const baseRef = `origin/${baseBranch}`;
       if (await this.isUsableCheckout(sandboxPath)) {
         await this.handToAgent(sandboxPath, mirrorPath);
@@ -233,7 +243,7 @@ export class SandboxManager {
   private async syncMirror(
     request: SandboxRequest,
     mirrorPath: string,
-    authEnv: Record<string, string>,
+    remote: Remote,
     askedAt: number,
     scope: SyncScope,
   ): Promise<MirrorSync> {
@@ -244,12 +254,12 @@ export class SandboxManager {
       return { mirrorAction: 'fetched', baseBranch: recent.baseBranch, refs: null };
     }
     const startedAt = performance.now();
-    const synced = await this.fetchMirror(request, mirrorPath, authEnv, scope);
+    const synced = await this.fetchMirror(request, mirrorPath, remote, scope);
     this.lastSync.set(mirrorPath, { startedAt, baseBranch: synced.baseBranch, complete: synced.complete });
     return synced;
   }
 
-  private async fetchMirror(request: SandboxRequest, mirrorPath: string, authEnv: Record<string, string>, scope: SyncScope): Promise<MirrorSync & { complete: boolean }> {
+  private async fetchMirror(request: SandboxRequest, mirrorPath: string, { access, authEnv }: Remote, scope: SyncScope): Promise<MirrorSync & { complete: boolean }> {
     if (!existsSync(path.join(mirrorPath, 'HEAD'))) {
       this.sharedMirrors.delete(mirrorPath);
       await rm(mirrorPath, { recursive: true, force: true });
@@ -270,7 +280,10 @@ export class SandboxManager {
       await this.initMirrorConfig(request, mirrorPath);
       this.log(request, 'sandbox_mirror_reclaimed', { mirror_path: mirrorPath });
     }
-    const [remote, refs] = await Promise.all([readRemoteHeads(mirrorPath, 'origin', authEnv), remoteRefsOf(mirrorPath)]);
+    // Over HTTP from this process when the mirror's origin is plainly the request's URL (see readRefsOverHttp).
+    const origin = plainOriginUrl(mirrorPath);
+    const http = origin === request.cloneUrl ? { url: origin, access, onDeclined: (reason: string) => this.debug(request, 'sandbox_http_refs_declined', { reason }) } : undefined;
+    const [remote, refs] = await Promise.all([readRemoteHeads(mirrorPath, 'origin', authEnv, http), remoteRefsOf(mirrorPath)]);
     const agreement = mirrorAgreesWith(remote, refs);
     if (isCurrentFor(scope, agreement)) {
       // Retention reads FETCH_HEAD's time as the mirror's last use; a fetch that had nothing to bring would have set it.
@@ -301,7 +314,8 @@ export class SandboxManager {
     await git(['config', 'remote.origin.fetch', remoteTrackingRefspec], { cwd: mirrorPath });
   }
 
-  private async createClone(request: SandboxRequest, sandboxPath: string, authEnv: Record<string, string>, askedAt: number): Promise<Sandbox> {
+  private async createClone(request: SandboxRequest, sandboxPath: string, remote: Remote, askedAt: number): Promise<Sandbox> {
+    const { authEnv } = remote;
     if (await this.isUsableCheckout(sandboxPath)) {
       // Asked of the forge from a repository of the worker's: the clone (from a retried setup) may hold the agent's config.
       const baseBranch = await withScratchRepository([], (scratch) => detectRemoteDefaultBranch(scratch, request.cloneUrl, authEnv));
@@ -311,7 +325,7 @@ export class SandboxManager {
     await rm(sandboxPath, { recursive: true, force: true });
     const mirrorPath = this.mirrorPathFor(request);
     const { baseBranch, fromSpare } = await this.mirrorLock.run(mirrorPath, async () => {
-      const synced = await this.syncMirror(request, mirrorPath, authEnv, askedAt, 'all');
+      const synced = await this.syncMirror(request, mirrorPath, remote, askedAt, 'all');
       const wanted = synced.refs === null ? await mirrorStateOf(mirrorPath, request.cloneUrl, synced.baseBranch) : mirrorStateFrom(synced.refs, request.cloneUrl, synced.baseBranch);
       const claimed = await this.claimSpare(this.cloneSpares, request, mirrorPath, wanted, sandboxPath);
       if (!claimed) await cloneFromMirror(mirrorPath, sandboxPath, wanted);
@@ -349,6 +363,10 @@ export class SandboxManager {
 
   private log(request: SandboxRequest, event: string, fields: Record<string, unknown>): void {
     this.options.logger.info({ agent_work_order_id: request.agentWorkOrderId, event, ...fields }, event);
+  }
+
+  private debug(request: SandboxRequest, event: string, fields: Record<string, unknown>): void {
+    this.options.logger.debug({ agent_work_order_id: request.agentWorkOrderId, event, ...fields }, event);
   }
 }
 
