@@ -70,6 +70,16 @@ export interface RunAgentInput {
 export interface PushForPullRequest {
   repositoryUrl: string;
   baseBranch: string;
+  /**
+   * Set when the pull request itself may open with the step: a step that succeeds then runs `createPR` with this input
+   * as soon as its push is done, and returns what it opened as `pullRequest` (work orders started before that send none).
+   */
+  pullRequest?: CreatePullRequestInput;
+}
+
+/** The pull request a step opened itself (see PushForPullRequest.pullRequest), and how long that took. */
+export interface EarlyPullRequest extends CreatePullRequestResult {
+  durationSeconds: number;
 }
 
 /** What a step's activity needs to observe git for the workflow (work orders started before this send none). */
@@ -93,6 +103,8 @@ export interface RunAgentResult {
   usage?: AgentUsage;
   /** Set when the step was stopped for passing a limit: the work order fails with this message. */
   budgetExceeded?: string | null;
+  /** The pull request the step opened when asked to (PushForPullRequest.pullRequest); absent when it did not. */
+  pullRequest?: EarlyPullRequest;
   /** Phase and git evidence after the step, when asked for and readable; otherwise the workflow observes separately. */
   observation?: TrackPhaseResult | null;
 }

@@ -16,13 +16,15 @@ export function createActivities(deps: ActivityDeps) {
   // sandbox for createPR.
   const pushes = new BranchPushes();
   const readings = new TurnEndReadings();
+  // Shared too: the step before create-pr may open the pull request with createPR's own code.
+  const pullRequests = createPullRequestActivity(deps, pushes, readings);
   return flushingLogs(deps, {
     ...createSetupActivities(deps),
-    ...createRunAgentActivity(deps, pushes, readings),
+    ...createRunAgentActivity(deps, pushes, readings, pullRequests.createPR),
     ...createDeliverPromptActivity(deps),
     ...createGitObservationActivities(deps),
     ...createPlanFileActivities(deps),
-    ...createPullRequestActivity(deps, pushes, readings),
+    ...pullRequests,
     ...createCleanupActivity(deps),
   });
 }

@@ -6,8 +6,8 @@ import { SerialWriter } from '../src/artifacts/serial-writer.js';
 import { CommandNotFoundError, loadCommand, renderCommand } from '../src/commands/command-loader.js';
 import { buildStepArguments } from '../src/commands/step-arguments.js';
 import type { ActivityDeps } from './activity-deps.js';
-import type { PushForPullRequest, RunAgentInput, RunAgentResult } from './activity-types.js';
-import { pushWorkOrderBranch } from './create-pr.activity.js';
+import type { CreatePullRequestInput, CreatePullRequestResult, EarlyPullRequest, PushForPullRequest, RunAgentInput, RunAgentResult } from './activity-types.js';
+import { createPullRequestActivity, pushWorkOrderBranch } from './create-pr.activity.js';
 import { BranchPushes } from '../src/git/branch-pushes.js';
 import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
@@ -44,7 +44,12 @@ function idleContinuationPrompt(idleTimeoutSeconds: number): string {
   );
 }
 
-export function createRunAgentActivity(deps: ActivityDeps, pushes: BranchPushes = new BranchPushes(), readings: TurnEndReadings = new TurnEndReadings()) {
+export function createRunAgentActivity(
+  deps: ActivityDeps,
+  pushes: BranchPushes = new BranchPushes(),
+  readings: TurnEndReadings = new TurnEndReadings(),
+  createPR: (input: CreatePullRequestInput) => Promise<CreatePullRequestResult> = createPullRequestActivity(deps, pushes, readings).createPR,
+) {
   return {
     async runAgent(input: RunAgentInput): Promise<RunAgentResult> {
       // This agent may change the sandbox: what an earlier step read of it no longer stands for createPR.
@@ -202,7 +207,10 @@ export function createRunAgentActivity(deps: ActivityDeps, pushes: BranchPushes 
       // The pull request comes next: createPR opens it on this reading instead of reading the sandbox again.
       if (early && input.pushForPullRequest && result.success) readings.keep(input.agentWorkOrderId, early);
       const observation = early ? reportGitProgress(deps, observed, early.evidence) : await observeGitProgressAfter(deps, observed);
-      return { ...result, observation };
+      const pullRequestInput = input.pushForPullRequest?.pullRequest;
+      if (!pullRequestInput || !result.success) return { ...result, observation };
+      const pullRequest = await openEarly(deps, createPR, pullRequestInput);
+      return { ...result, observation, ...(pullRequest ? { pullRequest } : {}) };
     },
   };
 }
@@ -265,6 +273,25 @@ class EvidenceAfterTurn {
     if (!read || read.afterEvents !== this.events) return null;
     if (outcome.leftProcesses !== false || outcome.timedOut || outcome.idle || outcome.aborted) return null;
     return read.reading;
+  }
+}
+
+/**
+ * The pull request opened by the step right before `create-pr`, with the same code and input `createPR` would run (its
+ * push is usually the early one, already done). Saves the workflow a task and an activity after the last agent. Any
+ * failure is left to `createPR`, which the workflow then runs as before and which reports it as its own.
+ */
+async function openEarly(
+  deps: ActivityDeps,
+  createPR: (input: CreatePullRequestInput) => Promise<CreatePullRequestResult>,
+  input: CreatePullRequestInput,
+): Promise<EarlyPullRequest | null> {
+  const startedAt = Date.now();
+  try {
+    return { ...(await createPR(input)), durationSeconds: (Date.now() - startedAt) / 1000 };
+  } catch (error) {
+    deps.logger.warn({ event: 'github_early_pull_request_failed', agent_work_order_id: input.agentWorkOrderId, error: String(error) }, 'github_early_pull_request_failed');
+    return null;
   }
 }
 

@@ -83,6 +83,8 @@ function recordAgentStep(run: WorkOrderRun, step: AgentStepName, result: RunAgen
 /** Queued prompts run as turns of the same agent session, between steps, so they never race the running agent. */
 export async function runQueuedPrompts(run: WorkOrderRun): Promise<void> {
   for (let prompt = run.prompts.next(); prompt; prompt = run.prompts.next()) {
+    // Its commits are not in the pull request the step before opened: createPR pushes them.
+    run.earlyPullRequest = null;
     await runAgentStep(run, promptStepName, prompt.prompt_text);
     if (run.record.state.github_pull_request_url) run.promptsRunAfterPullRequest = true;
   }

@@ -1,4 +1,4 @@
-import type { SetupSandboxResult } from '../activities/activity-types.js';
+import type { EarlyPullRequest, SetupSandboxResult } from '../activities/activity-types.js';
 import type { WorkOrderInput } from '../src/models/work-order.js';
 import type { PromptRouter } from './prompt-router.js';
 import type { HostActivities } from './work-order-activities.js';
@@ -19,4 +19,9 @@ export interface WorkOrderRun {
   planOutput: string | null;
   /** A prompt ran after the pull request was opened: its commits need another push. */
   promptsRunAfterPullRequest: boolean;
+  /**
+   * The pull request the step before `create-pr` opened itself (early-push.ts), while nothing ran after that step:
+   * `create-pr` records it instead of asking the host again.
+   */
+  earlyPullRequest: EarlyPullRequest | null;
 }

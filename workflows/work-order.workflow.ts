@@ -73,6 +73,7 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
       issueText,
       planOutput: null,
       promptsRunAfterPullRequest: false,
+      earlyPullRequest: null,
     };
     for (const [index, step] of input.selectedCommands.entries()) {
       await runStep(run, step, input.selectedCommands[index + 1]);
@@ -112,6 +113,7 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
 
 async function runStep(run: WorkOrderRun, step: WorkOrderStep, nextStep: WorkOrderStep | undefined): Promise<void> {
   if (!isAgentStep(step)) return openPullRequest(run, step);
-  const result = await runAgentStep(run, step, undefined, earlyPushBefore(run, nextStep));
+  const result = await runAgentStep(run, step, undefined, earlyPushBefore(run, step, nextStep));
   if (step === 'planning') run.planOutput = result.output;
+  run.earlyPullRequest = result.pullRequest ?? null;
 }

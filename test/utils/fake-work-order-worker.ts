@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import type { createActivities } from '../../activities/create-activities.js';
 import { createPrepareWorkOrderActivity, type PrepareWorkOrderParts } from '../../activities/prepare-work-order.activity.js';
-import type { RunAgentInput, RunAgentResult, TrackPhaseResult } from '../../activities/activity-types.js';
+import type { CreatePullRequestInput, CreatePullRequestResult, RunAgentInput, RunAgentResult, TrackPhaseResult } from '../../activities/activity-types.js';
 import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { WorkOrderInput, WorkOrderPhase, WorkOrderStep } from '../../src/models/work-order.js';
 import { hostTaskQueueName } from '../../temporal/worker/task-queues.js';
@@ -154,10 +154,7 @@ export class FakeWorkOrderWorker {
       deliverPrompt: async () => undefined,
       detectBranch: async () => ({ branchName: 'feat/fake' }),
       trackPhase: async (input) => this.observe(input.step, input.pullRequestUrl),
-      createPR: async (input) => {
-        const opened = { pullRequestUrl: 'https://forge.example/acme/fake/pull/1', pullRequestNumber: 1, branchName: input.branchName ?? 'feat/fake', created: true };
-        return input.observe ? { ...opened, observation: this.observe('create-pr', opened.pullRequestUrl) } : opened;
-      },
+      createPR: async (input) => this.openedPullRequest(input),
       readPlan: async (input) => ({ planText: `# Plan\n\n${input.planOutput ?? ''}\n`, planPath: 'PRPs/features/plan.md' }),
       writePlan: async () => undefined,
       cleanup: async () => undefined,
@@ -175,7 +172,17 @@ export class FakeWorkOrderWorker {
 
   /** A successful agent step as the real activity returns it: with the git observation when the workflow asks for it. */
   agentResult(input: RunAgentInput, extra: Partial<RunAgentResult> = {}): RunAgentResult {
-    return agentSuccess(input, { ...(input.observe ? { observation: this.observe(input.step, input.observe.pullRequestUrl) } : {}), ...extra });
+    const result = agentSuccess(input, { ...(input.observe ? { observation: this.observe(input.step, input.observe.pullRequestUrl) } : {}), ...extra });
+    // Like the real step before create-pr, it opens the pull request when asked to; a test that replaces createPR
+    // tests createPR itself, so then the step leaves it to that activity (as the real one does when opening fails).
+    const early = input.pushForPullRequest?.pullRequest;
+    if (!early || !result.success || this.overrides.createPR) return result;
+    return { ...result, pullRequest: { ...this.openedPullRequest(early), durationSeconds: 0.01 } };
+  }
+
+  private openedPullRequest(input: CreatePullRequestInput): CreatePullRequestResult {
+    const opened = { pullRequestUrl: 'https://forge.example/acme/fake/pull/1', pullRequestNumber: 1, branchName: input.branchName ?? 'feat/fake', created: true };
+    return input.observe ? { ...opened, observation: this.observe('create-pr', opened.pullRequestUrl) } : opened;
   }
 
   /** Git as the fake agents leave it: a branch, and one more commit after every step but create-branch and the PR. */

@@ -9,7 +9,7 @@ describe('early push of the pull request\'s branch (real Temporal, git, Claude C
   beforeAll(() => harness.start());
   afterAll(() => harness.stop());
 
-  it('pushes the commit step\'s branch when its turn ends; createPR opens the pull request on exactly that commit without pushing or reading git again', async () => {
+  it('pushes the commit step\'s branch when its turn ends and opens the pull request on exactly that commit in the same activity, without reading git again', async () => {
     harness.model.setRules(happyPathRules('feat/early'));
     const repository = await harness.createRepository('early');
     const handle = await harness.startWorkOrder({
@@ -33,5 +33,10 @@ describe('early push of the pull request\'s branch (real Temporal, git, Claude C
       ['create-pr', 'feat/early', true, true],
     ]);
     expect(pulls).toEqual([expect.objectContaining({ title: 'feat: add the demo plan' })]);
+    // The commit step opened it: no createPR activity after the last agent, and the step is recorded all the same.
+    const scheduled = (await handle.fetchHistory()).events?.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []) ?? [];
+    expect(scheduled).not.toContain('createPR');
+    expect(result.github_pull_request_url).toBe(pulls[0]!.htmlUrl);
+    expect(entries.filter((entry) => entry.event === 'github_pull_request_opened').map((entry) => entry.step)).toEqual(['create-pr']);
   });
 });

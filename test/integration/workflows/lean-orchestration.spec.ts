@@ -16,6 +16,7 @@ describe('lean orchestration', () => {
   const eventsOf = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events ?? [];
   const scheduledActivities = async (handle: WorkflowHandle) =>
     (await eventsOf(handle)).flatMap((event) => (event.activityTaskScheduledEventAttributes?.activityType?.name ? [event.activityTaskScheduledEventAttributes.activityType.name] : []));
+  const runsOf = (handle: WorkflowHandle) => worker.callsOf('runAgent').filter((input) => (input as RunAgentInput).agentWorkOrderId === handle.workflowId) as RunAgentInput[];
   const grantSignals = async (handle: WorkflowHandle) =>
     (await eventsOf(handle)).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'admissionGranted').length;
   const trackedSteps = (handle: WorkflowHandle) =>
@@ -24,23 +25,75 @@ describe('lean orchestration', () => {
       .filter((input) => (input as TrackPhaseInput).agentWorkOrderId === handle.workflowId)
       .map((input) => (input as TrackPhaseInput).step);
 
-  it('takes the git observation from each step result and its slot from the update answer: one activity per step', async () => {
+  it('takes the git observation from each step result, its slot from the update answer and the pull request from the step before it: one activity per agent step', async () => {
     const handle = await worker.startWorkOrder();
     const result = (await handle.result()) as EndedWorkOrder;
 
     expect(result).toMatchObject({ status: 'completed', current_phase: 'pr_created', git_branch_name: 'feat/fake', github_pull_request_url: 'https://forge.example/acme/fake/pull/1' });
     expect(result.git_commit_count).toBeGreaterThan(0);
-    expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'runAgent', 'runAgent', 'createPR', 'cleanup']);
+    expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'runAgent', 'runAgent', 'cleanup']);
+    expect(result.steps.at(-1)).toMatchObject({ step: 'create-pr', agent_name: 'github', success: true, output: 'https://forge.example/acme/fake/pull/1', duration_seconds: 0.01 });
     expect(await grantSignals(handle)).toBe(0);
   });
 
-  it('tells only the step right before the pull request to push early, with the repository and the base branch', async () => {
+  it('still runs createPR when the step before opened no pull request (its attempt failed)', async () => {
+    // The fake's steps open none while createPR is replaced, like a real step whose attempt failed.
+    worker.use({ createPR: async (input) => ({ pullRequestUrl: 'https://forge.example/acme/fake/pull/7', pullRequestNumber: 7, branchName: input.branchName ?? 'feat/fake', created: true }) });
+    const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit', 'create-pr'] });
+    const result = (await handle.result()) as EndedWorkOrder;
+
+    expect(result).toMatchObject({ status: 'completed', github_pull_request_url: 'https://forge.example/acme/fake/pull/7' });
+    // (This createPR returns no git observation, so the separate observation activities follow it.)
+    expect((await scheduledActivities(handle)).slice(0, 4)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'createPR']);
+  });
+
+  it('runs createPR after a prompt that queued behind the step before it: the prompt\'s commits need a push', async () => {
+    const release = gate();
+    const started = gate();
+    worker.use({
+      runAgent: async (input) => {
+        if (input.step === 'commit') {
+          started.open();
+          await release.promise;
+        }
+        return worker.agentResult(input);
+      },
+    });
+    const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit', 'create-pr'] });
+    await started.promise;
+    await handle.signal('prompt', { prompt_text: 'Also add a changelog entry', prompt_id: 'prompt-after-commit' });
+    await waitFor(() => worker.callsOf('deliverPrompt').length > 0, 'the prompt to be posted to the running step');
+    release.open();
+    const result = (await handle.result()) as EndedWorkOrder;
+
+    expect(result.steps.map((step) => step.step)).toEqual(['create-branch', 'commit', 'user-prompt', 'create-pr']);
+    expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'deliverPrompt', 'runAgent', 'createPR', 'cleanup']);
+  });
+
+  it('opens no pull request with a plan that may wait for approval', async () => {
+    const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'planning', 'create-pr'], approval: 'plan' });
+    try {
+      await waitFor(() => runsOf(handle).some((input) => input.step === 'planning'), 'the planning step to start');
+      expect(runsOf(handle).find((input) => input.step === 'planning')?.pushForPullRequest).toEqual({ repositoryUrl: 'https://forge.example/acme/fake', baseBranch: 'main' });
+    } finally {
+      await handle.terminate('the test looked at the planning step only');
+    }
+  });
+
+  it('tells only the step right before the pull request to push early and open it, with the input createPR would get', async () => {
     const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit', 'create-pr', 'planning'] });
     await handle.result();
-    const runs = worker.callsOf('runAgent').filter((input) => (input as RunAgentInput).agentWorkOrderId === handle.workflowId) as RunAgentInput[];
-    expect(runs.map((input) => [input.step, input.pushForPullRequest])).toEqual([
+    expect(runsOf(handle).map((input) => [input.step, input.pushForPullRequest])).toEqual([
       ['create-branch', undefined],
-      ['commit', { repositoryUrl: 'https://forge.example/acme/fake', baseBranch: 'main' }],
+      [
+        'commit',
+        {
+          repositoryUrl: 'https://forge.example/acme/fake',
+          baseBranch: 'main',
+          // What createPR would be given: the step opens the pull request with it.
+          pullRequest: expect.objectContaining({ agentWorkOrderId: handle.workflowId, baseBranch: 'main', branchName: 'feat/fake', observe: true }),
+        },
+      ],
       ['planning', undefined],
     ]);
   });
