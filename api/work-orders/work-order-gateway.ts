@@ -123,8 +123,8 @@ export class WorkOrderGateway implements OnModuleDestroy {
   }
 
   async signal<T>(agentWorkOrderId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void> {
-    this.watches.forget(agentWorkOrderId);
     await this.call(() => this.client.workflow.getHandle(agentWorkOrderId).signal(signal, payload), agentWorkOrderId);
+    // Once the server has it: anything kept until then, even read while the signal was on its way, predates it.
     this.watches.forget(agentWorkOrderId);
   }
 
