@@ -14,8 +14,7 @@ import { nextTurn, rowsPerSlice } from '../../src/event-loop-slices.js';
 import { type AgentWorkOrder, type StepRecord, type WorkOrderInput, type WorkOrderStatus, workOrderInputSchema } from '../../src/models/work-order.js';
 import { readAdmissionQueue } from '../../temporal/client/admission-queue-reader.js';
 import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
-import { type AdmissionQueue, type AdmissionRequest, admissionControllerId, admissionQueueQuery } from '../../workflows/admission-messages.js';
-import { admissionLine } from '../../temporal/client/admission-line.js';
+import { type AdmissionQueue, admissionControllerId, admissionQueueQuery } from '../../workflows/admission-messages.js';
 import { workOrderWorkflowName } from '../../workflows/messages.js';
 import { WorkOrderNotFoundError } from '../core/api-errors.js';
 import { APP_CONFIG, TEMPORAL_CLIENT, WORK_ORDER_STARTER } from '../core/api-tokens.js';
@@ -84,14 +83,6 @@ export class WorkOrderGateway implements OnModuleDestroy {
     const eager = this.eagerStartClient;
     this.watches.forget(input.agentWorkOrderId);
     await this.call(() => (eager ? startWorkOrder(eager, this.config.AWO_TASK_QUEUE, input, { eager: true }) : startWorkOrder(this.client, this.config.AWO_TASK_QUEUE, input)));
-  }
-
-  /**
-   * Joins a just-started work order to the admission line while its first workflow task runs: its own `joinAdmission`
-   * then gets this join's outcome from the server (same update id) instead of waiting for the controller.
-   */
-  async joinAdmission(request: AdmissionRequest): Promise<void> {
-    await admissionLine(this.eagerStartClient ?? this.client, this.config.AWO_TASK_QUEUE).join(request);
   }
 
   /** The execution of one of OUR work orders (right workflow type, our task queue), or WorkOrderNotFoundError. */

@@ -33,11 +33,10 @@ export class WorkOrdersService {
   async create(request: CreateWorkOrderRequest): Promise<CreateWorkOrderResponse> {
     // Two ids colliding is a 1-in-4-billion event per pair; trying a second id is cheaper than explaining a 500.
     // The timeout in effect now (environment, else a saved setting) is fixed into the work order's input.
-    // Asked at once: each is a read of the settings store, and the POST waits for all of them before Temporal is asked.
-    const [agentTimeoutSeconds, budgetDefaults, maxConcurrent] = await Promise.all([
+    // Asked at once: each is a read of the settings store, and the POST waits for all three before Temporal is asked.
+    const [agentTimeoutSeconds, budgetDefaults] = await Promise.all([
       this.settings.value('agent_timeout_seconds'),
       this.settings.budgetDefaults(),
-      this.settings.maxConcurrent(),
       this.assertGithubToken(),
     ]);
     for (let attempt = 1; ; attempt += 1) {
@@ -54,10 +53,6 @@ export class WorkOrdersService {
       try {
         await this.gateway.start(input);
         this.reader.listChanged();
-        // Not awaited: the work order joins the line itself anyway, and finds this join's answer when it got there first.
-        this.gateway.joinAdmission({ agentWorkOrderId: input.agentWorkOrderId, maxConcurrent, submittedAt: input.createdAt }).catch((error: unknown) =>
-          this.logger.warn({ event: 'api_admission_join_failed', agent_work_order_id: input.agentWorkOrderId, error: String(error) }, 'api_admission_join_failed'),
-        );
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError && attempt < 3) continue;
         throw error;
