@@ -95,7 +95,8 @@ describe('the embedded Temporal server dies and the service heals', () => {
     const secondPid = await temporalChildPid(service.child.pid!);
     expect(secondPid).toBeGreaterThan(0);
     expect(secondPid).not.toBe(firstPid);
-    expect(service.output()).toContain('temporal_dev_server_restarted');
+    // The server answers before startDevServer returns to the supervisor, so /health can turn 200 a moment before the line is written.
+    await waitFor(() => service!.output().includes('temporal_dev_server_restarted'), 'the restart to be logged', 10_000);
     console.log(`outage: 503 seen ${Math.round(detectedMs)} ms after the kill (answered in ${Math.round(down.ms)} ms), healthy again after ${Math.round(recoveredMs)} ms`);
 
     hold.open();
