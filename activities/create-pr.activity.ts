@@ -28,7 +28,7 @@ export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPush
       if (!token) throw ApplicationFailure.nonRetryable('GITHUB_TOKEN is not set: it is needed to push the branch and open the pull request', 'MissingTokenError');
       const repository = parseRepositoryUrl(input.repositoryUrl, deps.githubServerUrl);
       const github = deps.github(token);
-      const { evidence, commitSubjects } = await sandboxRead;
+      const { evidence, commitSubjects, baseCommits } = await sandboxRead;
       if (evidence.commitCount === 0 || evidence.headSha === null) {
         throw ApplicationFailure.nonRetryable(
           `nothing to open a pull request for: no commits on top of ${input.baseBranch}${evidence.uncommittedFiles > 0 ? ` (${evidence.uncommittedFiles} files changed but not committed)` : ''}`,
@@ -49,6 +49,8 @@ export function createPullRequestActivity(deps: ActivityDeps, pushes: BranchPush
         sandboxPath: cwd,
         branchName,
         tip: evidence.headSha,
+        // A branch made here from HEAD grows from the same base commits.
+        remoteHas: baseCommits,
         // Where the objects are is asked only when this push is made: not when the step before made it.
         access: async () => ({ cloneUrl: repository.cloneUrl, token, objectStore: await deps.sandboxes.objectStoreOf(cwd) }),
       });
@@ -79,6 +81,8 @@ export interface WorkOrderBranchPush {
   sandboxPath: string;
   branchName: string;
   tip: string;
+  /** Commits the forge has that the branch's commits grow from (SandboxReading.baseCommits): the push is then one POST. */
+  remoteHas?: readonly string[];
   /** What the push needs beyond that, read only when a push is made. */
   access: () => Promise<PushAccess>;
 }
@@ -109,6 +113,9 @@ export async function pushWorkOrderBranch(deps: ActivityDeps, pushes: BranchPush
       objectStore,
       tip: push.tip,
       ...(lease === undefined ? {} : { lease }),
+      ...(push.remoteHas ? { remoteHas: push.remoteHas } : {}),
+      httpAccess: { token, scopeUrl: deps.githubServerUrl },
+      onHttpDeclined: (reason) => deps.logger.debug({ event: 'github_http_push_declined', agent_work_order_id: push.agentWorkOrderId, reason }, 'github_http_push_declined'),
     });
   });
   return ran;

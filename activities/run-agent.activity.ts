@@ -242,21 +242,23 @@ class EvidenceAfterTurn {
     const target = this.input.pushForPullRequest;
     if (target && !event.result.isError) {
       void reading.then((read) => {
-        const evidence = read?.evidence;
-        if (evidence?.headSha && evidence.commitCount > 0 && evidence.branchName && evidence.branchName !== target.baseBranch) {
-          this.pushEarly(target, evidence.branchName, evidence.headSha);
+        if (!read) return;
+        const { evidence } = read;
+        if (evidence.headSha && evidence.commitCount > 0 && evidence.branchName && evidence.branchName !== target.baseBranch) {
+          this.pushEarly(target, evidence.branchName, evidence.headSha, read.baseCommits);
         }
       });
     }
   }
 
-  private pushEarly(target: PushForPullRequest, branchName: string, tip: string): void {
+  private pushEarly(target: PushForPullRequest, branchName: string, tip: string, remoteHas: readonly string[]): void {
     const { deps, input } = this;
     pushWorkOrderBranch(deps, this.pushes, {
       agentWorkOrderId: input.agentWorkOrderId,
       sandboxPath: input.sandboxPath,
       branchName,
       tip,
+      remoteHas,
       access: async () => {
         const [token, objectStore] = await Promise.all([deps.githubToken(), deps.sandboxes.objectStoreOf(input.sandboxPath)]);
         if (!token) throw new Error('GITHUB_TOKEN is not set');

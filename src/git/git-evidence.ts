@@ -14,6 +14,8 @@ export interface GitEvidence {
 export interface SandboxReading {
   evidence: GitEvidence;
   commitSubjects: string[];
+  /** The base's commits these commits grow from (`log --boundary`): the remote has them, so a push leaves them out. */
+  baseCommits: string[];
 }
 
 /** The branch checked out in `cwd`; null while HEAD is detached. `as`: the agent's user (SandboxManager.agentGit). */
@@ -38,14 +40,17 @@ export async function readGitEvidenceAndCommits(sandboxPath: string, baseRef: st
   const cwd = sandboxPath;
   const [status, log, changed] = await Promise.all([
     git(['status', '--porcelain=v2', '--branch', '--untracked-files=all'], { cwd, as }),
-    gitOrNull(['log', '--format=%H %s', `${baseRef}..HEAD`], { cwd, as }),
+    gitOrNull(['log', '--boundary', '--format=%m%H %s', `${baseRef}..HEAD`], { cwd, as }),
     gitOrNull(['diff', '--name-only', `${baseRef}...HEAD`], { cwd, as }),
   ]);
   const statusLines = nonEmptyLines(status);
   const header = (name: string) => statusLines.find((line) => line.startsWith(`# branch.${name} `))?.slice(`# branch.${name} `.length) ?? null;
   const head = header('head');
   const oid = header('oid');
-  const commitSubjects = nonEmptyLines(log ?? '').map((line) => line.slice(line.indexOf(' ') + 1));
+  const logLines = nonEmptyLines(log ?? '');
+  // `>` marks a commit of the range, `-` a boundary commit (the subject may be empty: the first space ends the id).
+  const commitSubjects = logLines.filter((line) => line.startsWith('>')).map((line) => line.slice(line.indexOf(' ') + 1));
+  const baseCommits = logLines.filter((line) => line.startsWith('-')).map((line) => line.slice(1).split(' ')[0]!);
   const evidence = {
     branchName: head === null || head === '(detached)' ? null : head,
     headSha: oid === null || oid === '(initial)' ? null : oid,
@@ -54,7 +59,7 @@ export async function readGitEvidenceAndCommits(sandboxPath: string, baseRef: st
     latestCommitMessage: commitSubjects[0] ?? null,
     uncommittedFiles: statusLines.filter((line) => !line.startsWith('#')).length,
   };
-  return { evidence, commitSubjects };
+  return { evidence, commitSubjects, baseCommits };
 }
 
 function nonEmptyLines(text: string): string[] {

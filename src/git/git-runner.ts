@@ -73,6 +73,15 @@ export const defaultGitTimeoutMs = 10 * 60_000;
 
 /** Runs git with an argument array; never through a shell, never prompting for credentials. */
 export async function git(args: string[], options: GitRunOptions): Promise<string> {
+  return withoutFinalNewline(await runGit(args, options, 'utf8'));
+}
+
+/** The same, for a command whose output is binary (a pack). */
+export async function gitBytes(args: string[], options: GitRunOptions): Promise<Buffer> {
+  return Buffer.from(await runGit(args, options, 'base64'), 'base64');
+}
+
+async function runGit(args: string[], options: GitRunOptions, stdoutEncoding: 'utf8' | 'base64'): Promise<string> {
   const user = options.as;
   const result = await runProcess('git', [...workerGitConfig(options.cwd), ...args], {
     cwd: options.cwd,
@@ -80,9 +89,10 @@ export async function git(args: string[], options: GitRunOptions): Promise<strin
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
     ...(options.input !== undefined ? { input: options.input } : {}),
     timeoutMs: options.timeoutMs ?? defaultGitTimeoutMs,
+    stdoutEncoding,
   });
   if (result.exitCode !== 0) throw new GitCommandError(args, result.exitCode ?? undefined, result.spawnError ?? result.stderr);
-  return withoutFinalNewline(result.stdout);
+  return result.stdout;
 }
 
 function withoutFinalNewline(text: string): string {

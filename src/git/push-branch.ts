@@ -1,5 +1,7 @@
 import os from 'node:os';
+import type { RemoteAccess } from './git-auth.js';
 import { git, type GitUser } from './git-runner.js';
+import { pushRefOverHttp } from './receive-pack-http.js';
 import { withScratchRepository } from './scratch-repository.js';
 
 export interface PushBranchOptions {
@@ -20,8 +22,19 @@ export interface PushBranchOptions {
    * not descend from it (a commit amended since), and fails when the branch has moved elsewhere meanwhile.
    */
   lease?: string;
+  /**
+   * Commits the forge has for certain (where the branch's commits start): with them and `httpAccess`, the push is one
+   * POST from this process (pushRefOverHttp), and git pushes only when that is declined.
+   */
+  remoteHas?: readonly string[];
+  /** The token and its scope, as `authEnv` carries them for git. */
+  httpAccess?: RemoteAccess;
+  /** Why the push was left to git (a debug event's worth). */
+  onHttpDeclined?: (reason: string) => void;
 }
 
+// Bounds only the attempt: git, which pushes after a decline, has its own timeout.
+const httpPushTimeoutMs = 30_000;
 const commitIdPattern = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 const plainComponent = '[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?';
 const plainBranchPattern = new RegExp(`^${plainComponent}(?:/${plainComponent})*$`);
@@ -48,6 +61,12 @@ export async function pushBranch(options: PushBranchOptions): Promise<string> {
   // The agent names the branch: it must be one ref, never a refspec of its own. git decides unless it is plainly one.
   if (!isPlainBranchName(branchName)) await git(['check-ref-format', `refs/heads/${branchName}`], { cwd: os.tmpdir() });
   await withScratchRepository([options.objectStore], async (scratchPath) => {
+    if (options.remoteHas && options.httpAccess) {
+      const update = { ref: `refs/heads/${branchName}`, tip, old: options.lease ?? null, remoteHas: options.remoteHas };
+      const answer = await pushRefOverHttp(options.cloneUrl, options.httpAccess, update, { scratchPath, timeoutMs: httpPushTimeoutMs });
+      if ('pushed' in answer) return;
+      options.onHttpDeclined?.(answer.declined);
+    }
     await git(['push', '--quiet', ...lease, options.cloneUrl, `${tip}:refs/heads/${branchName}`], {
       cwd: scratchPath,
       // A refused token must fail the push at once, not ask a program for another one.

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { git, GitCommandError } from './git-runner.js';
-import { basicAuthorization, isUnderScope, type RemoteAccess } from './git-auth.js';
+import type { RemoteAccess } from './git-auth.js';
+import { forgeRequest, requestFailure } from './forge-http.js';
 import { AdvertisementParseError, parseUploadPackAdvertisement, type UploadPackAdvertisement } from './upload-pack-advertisement.js';
 
 /** The refs as the remote advertised them, or why they were not asked for (or not taken) over HTTP: ask git then. */
@@ -17,16 +16,7 @@ export interface HttpRefsOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-// Kept-alive connections: the next work order on the same forge skips the TCP (and TLS) handshake.
-const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
-const caAgents = new Map<string, https.Agent>();
 const defaultMaxBytes = 32 * 1024 * 1024;
-
-// Variables that make git (curl) reach the forge differently from a plain connection: a proxy, client certificates,
-// no verification. Node would ignore them, so with any of them set git is asked.
-const gitOnlyVariables = ['http_proxy', 'https_proxy', 'all_proxy', 'HTTPS_PROXY', 'ALL_PROXY', 'GIT_SSL_NO_VERIFY', 'GIT_SSL_CAPATH', 'GIT_SSL_CERT', 'GIT_SSL_KEY', 'GIT_PROXY_SSL_CERT', 'GIT_PROXY_SSL_KEY', 'GIT_PROXY_SSL_CAINFO', 'GIT_CURL_VERBOSE', 'GIT_TRACE_CURL'];
-
-let gitHttpConfig: Promise<boolean> | undefined;
 
 /**
  * One GET of `<url>/info/refs?service=git-upload-pack`, what `git ls-remote` asks over protocol v0, from this process:
@@ -37,36 +27,15 @@ let gitHttpConfig: Promise<boolean> | undefined;
  * not an advertisement, too large, a timeout, a network error) is declined, never thrown: git asks again and reports.
  */
 export async function readRefsOverHttp(url: string, access: RemoteAccess, options: HttpRefsOptions): Promise<HttpRefsAnswer> {
-  const env = options.env ?? process.env;
-  let target: URL;
+  const request = await forgeRequest(url, '/info/refs?service=git-upload-pack', access, options.env ?? process.env);
+  if ('declined' in request) return request;
   try {
-    target = new URL(`${url.replace(/\/+$/, '')}/info/refs?service=git-upload-pack`);
-  } catch {
-    return { declined: 'not a URL' };
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') return { declined: `${target.protocol} remote` };
-  if (target.username || target.password) return { declined: 'credentials in the URL' };
-  const variable = gitOnlyVariables.find((name) => (env[name] ?? '') !== '');
-  if (variable) return { declined: `${variable} is set` };
-  if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') return { declined: 'NODE_TLS_REJECT_UNAUTHORIZED=0' };
-  if (await gitHasHttpConfig()) return { declined: 'git has http or url config' };
-
-  let agent: http.Agent;
-  try {
-    agent = agentFor(target.protocol, env.GIT_SSL_CAINFO);
-  } catch {
-    return { declined: 'GIT_SSL_CAINFO is not readable' };
-  }
-  const headers: Record<string, string> = { Accept: '*/*', 'Accept-Encoding': 'identity', Pragma: 'no-cache', 'User-Agent': 'git/agent-work-orders' };
-  if (access.token && isUnderScope(target.href, access.scopeUrl)) headers.Authorization = basicAuthorization(access.token);
-  try {
-    const body = await get(target, headers, agent, options.timeoutMs, options.maxBytes ?? defaultMaxBytes);
+    const body = await get(request.target, { ...request.headers, Accept: '*/*' }, request.agent, options.timeoutMs, options.maxBytes ?? defaultMaxBytes);
     if ('declined' in body) return body;
     return { advertisement: parseUploadPackAdvertisement(body.bytes) };
   } catch (error) {
     if (error instanceof AdvertisementParseError) return { declined: `not a ref advertisement: ${error.message}` };
-    // Node's errors name the host, never the headers; the code alone is enough to say why.
-    return { declined: `request failed (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    return { declined: requestFailure(error) };
   }
 }
 
@@ -100,26 +69,3 @@ function get(target: URL, headers: Record<string, string>, agent: http.Agent, ti
   });
 }
 
-function agentFor(protocol: 'http:' | 'https:' | string, caFile: string | undefined): http.Agent {
-  if (protocol !== 'https:' || !caFile) return agents[protocol as 'http:' | 'https:'];
-  // git trusts exactly this file then; so does the request.
-  let agent = caAgents.get(caFile);
-  if (!agent) {
-    agent = new https.Agent({ keepAlive: true, ca: readFileSync(caFile) });
-    caAgents.set(caFile, agent);
-  }
-  return agent;
-}
-
-/**
- * Whether any git config (system, global, GIT_CONFIG_* of the environment) sets `http.*` or `url.*`: asked once per
- * process, at the first read, as the worker's git would see it.
- */
-function gitHasHttpConfig(): Promise<boolean> {
-  gitHttpConfig ??= git(['config', '--get-regexp', '^(http|url)\\.'], { cwd: '/' }).then(
-    (found) => found.trim() !== '',
-    // Exit 1: no such key. Anything else (an unreadable config) leaves the question to git itself.
-    (error: unknown) => !(error instanceof GitCommandError && error.exitCode === 1),
-  );
-  return gitHttpConfig;
-}

@@ -71,7 +71,7 @@ export function parseUploadPackAdvertisement(body: Uint8Array): UploadPackAdvert
 }
 
 /** The body as pkt-lines: text without its one optional trailing LF, null for a flush. */
-function pktLines(body: Uint8Array): Array<string | null> {
+export function pktLines(body: Uint8Array): Array<string | null> {
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const lines: Array<string | null> = [];
   let offset = 0;

@@ -10,6 +10,8 @@ export interface RunOptions {
   input?: string;
   /** SIGTERM after this long, SIGKILL 5 s later. */
   timeoutMs?: number;
+  /** How stdout is decoded: base64 carries binary output (a pack) through the spawner's JSON channel intact. */
+  stdoutEncoding?: 'utf8' | 'base64';
 }
 
 export interface RunResult {
@@ -76,7 +78,7 @@ function runCommand(spawnCommand: typeof spawn, request: CommandRequest, reply: 
   });
   child.on('close', (exitCode, signal) => {
     if (timer) clearTimeout(timer);
-    answer({ exitCode, signal, timedOut, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+    answer({ exitCode, signal, timedOut, stdout: Buffer.concat(stdout).toString(request.stdoutEncoding || 'utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
   });
   if (request.input !== undefined) {
     child.stdin!.on('error', () => {});
@@ -137,7 +139,7 @@ class ProcessSpawner {
     this.setReferenced(child, true);
     return new Promise<RunResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.send({ id, file, args, cwd: options.cwd, env: options.env, uid: options.uid, gid: options.gid, input: options.input, timeoutMs: options.timeoutMs }, (error) => {
+      child.send({ id, file, args, cwd: options.cwd, env: options.env, uid: options.uid, gid: options.gid, input: options.input, timeoutMs: options.timeoutMs, stdoutEncoding: options.stdoutEncoding }, (error) => {
         if (error) this.settle(id, (entry) => entry.reject(error));
       });
     });

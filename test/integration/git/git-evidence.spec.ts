@@ -43,7 +43,9 @@ describe('readGitEvidence', () => {
     expect(evidence).toMatchObject({ branchName: 'feat/evidence', commitCount: 2, filesChanged: 2, latestCommitMessage: 'feat: second change', uncommittedFiles: 2 });
     expect(evidence.headSha).toBe(git('rev-parse', 'HEAD').toString().trim());
     // The pull request's commit list comes from the same read, newest first.
-    await expect(readGitEvidenceAndCommits(sandbox, 'origin/main')).resolves.toEqual({ evidence, commitSubjects: ['feat: second change', 'feat: first'] });
+    // So does the commit they grow from on the base, which a push leaves out of its pack.
+    const baseCommits = [git('rev-parse', 'origin/main').toString().trim()];
+    await expect(readGitEvidenceAndCommits(sandbox, 'origin/main')).resolves.toEqual({ evidence, commitSubjects: ['feat: second change', 'feat: first'], baseCommits });
   });
 
   it('reads a branch with no commits yet as the branch with nothing on it', async () => {

@@ -83,7 +83,7 @@ describe('createPR after an early push of the branch', () => {
     });
   }
 
-  const pushCount = () => forge.gitRequestCount('acme', repository.name, 'git-receive-pack');
+  const pushCount = () => forge.pushCount('acme', repository.name);
 
   it('opens the pull request on the pushed commit without pushing again', async () => {
     const tip = await commit('note.md', 'Add a note');

@@ -26,7 +26,7 @@ describe('early push of the pull request\'s branch (real Temporal, git, Claude C
     const pulls = harness.forge.pullRequests('acme', 'early');
     expect(pulls.map((pull) => [pull.headBranch, pull.headSha])).toEqual([['feat/early', commit!.sha]]);
     // One push reached the forge, the commit step's: createPR found it done.
-    expect(harness.forge.gitRequestCount('acme', 'early', 'git-receive-pack')).toBe(1);
+    expect(harness.forge.pushCount('acme', 'early')).toBe(1);
     const entries = await new FileLogStore(harness.config.workOrderDir).readAll(handle.workflowId);
     // ... and opened the pull request on what the commit step read of the sandbox when its turn ended.
     expect(entries.filter((entry) => entry.event === 'github_branch_pushed').map((entry) => [entry.step, entry.branch, entry.pushed_by_step, entry.read_by_step])).toEqual([

@@ -10,6 +10,7 @@ describe('runAgent and the reading kept for createPR', () => {
     readings.keep('wo-0a1b2c3d', {
       evidence: { branchName: 'feat/x', headSha: 'a'.repeat(40), commitCount: 1, filesChanged: 1, latestCommitMessage: 'feat: x', uncommittedFiles: 0 },
       commitSubjects: ['feat: x'],
+      baseCommits: ['b'.repeat(40)],
     });
     const { runAgent } = createRunAgentActivity({} as ActivityDeps, new BranchPushes(), readings);
 

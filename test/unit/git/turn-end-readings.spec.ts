@@ -4,6 +4,7 @@ import { TurnEndReadings } from '../../../src/git/turn-end-readings.js';
 const reading = (headSha: string): SandboxReading => ({
   evidence: { branchName: 'feat/x', headSha, commitCount: 1, filesChanged: 1, latestCommitMessage: 'feat: x', uncommittedFiles: 0 },
   commitSubjects: ['feat: x'],
+  baseCommits: ['b'.repeat(40)],
 });
 
 describe('TurnEndReadings', () => {
