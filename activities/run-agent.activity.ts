@@ -221,11 +221,13 @@ export function createRunAgentActivity(
  * result and no process of the agent outlived the CLI; otherwise the evidence is read afresh after the run.
  *
  * When `createPR` comes next, a successful turn that left commits on a branch of its own starts pushing that branch
- * at once (not awaited here): `createPR` finds it pushed, or pushes what it reads when that differs.
+ * at once (not awaited here): `createPR` finds it pushed, or pushes what it reads when that differs. So does every tool
+ * result that leaves new commits there, before the turn ends (a step that then fails may leave its branch pushed).
  */
 class EvidenceAfterTurn {
   private events = 0;
   private read: { afterEvents: number; reading: Promise<SandboxReading | null> } | null = null;
+  private readingAfterTool = false;
 
   constructor(
     private readonly deps: ActivityDeps,
@@ -235,19 +237,35 @@ class EvidenceAfterTurn {
 
   noteEvent(event: AgentEvent): void {
     this.events += 1;
+    if (event.type === 'tool_result' && !event.isError) this.pushAfterTool();
     if (event.type !== 'result' || !this.input.observe) return;
     // The same git commands as the evidence alone: their `log` gives the pull request's commit list too.
     const reading = readGitEvidenceAndCommits(this.input.sandboxPath, this.input.observe.baseRef, this.deps.sandboxes.agentGit).catch(() => null);
     this.read = { afterEvents: this.events, reading };
     const target = this.input.pushForPullRequest;
-    if (target && !event.result.isError) {
-      void reading.then((read) => {
-        if (!read) return;
-        const { evidence } = read;
-        if (evidence.headSha && evidence.commitCount > 0 && evidence.branchName && evidence.branchName !== target.baseBranch) {
-          this.pushEarly(target, evidence.branchName, evidence.headSha, read.baseCommits);
-        }
-      });
+    if (target && !event.result.isError) void reading.then((read) => this.pushIfCommitted(target, read));
+  }
+
+  /**
+   * A tool the agent ran may have committed (the commit step's `git commit`): the commits go to the forge while the
+   * agent writes its last words, not after. One read at a time; the turn's result still pushes its own tip, and the
+   * pushes skip a tip already there and replace an amended one (BranchPushes).
+   */
+  private pushAfterTool(): void {
+    const target = this.input.pushForPullRequest;
+    if (!target || !this.input.observe || this.readingAfterTool) return;
+    this.readingAfterTool = true;
+    void readGitEvidenceAndCommits(this.input.sandboxPath, this.input.observe.baseRef, this.deps.sandboxes.agentGit)
+      // Once the result has come, its own reading pushes: this older one must not follow it with an older tip.
+      .then((read) => (this.read ? undefined : this.pushIfCommitted(target, read)), () => undefined)
+      .finally(() => (this.readingAfterTool = false));
+  }
+
+  private pushIfCommitted(target: PushForPullRequest, read: SandboxReading | null): void {
+    if (!read) return;
+    const { evidence } = read;
+    if (evidence.headSha && evidence.commitCount > 0 && evidence.branchName && evidence.branchName !== target.baseBranch) {
+      this.pushEarly(target, evidence.branchName, evidence.headSha, read.baseCommits);
     }
   }
 

@@ -1,7 +1,8 @@
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import { FileLogStore } from '../../../src/logs/file-log-store.js';
-import { happyPathRules } from '../../utils/scripted-steps.js';
-import { WorkOrderHarness } from '../../utils/work-order-harness.js';
+import { bashTurn, textTurn } from '../../fixtures/model-server.js';
+import { createBranchRule, executeRule, happyPathRules, planningRule } from '../../utils/scripted-steps.js';
+import { waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
 
 describe('early push of the pull request\'s branch (real Temporal, git, Claude Code and a test forge)', () => {
   const harness = new WorkOrderHarness();
@@ -38,5 +39,29 @@ describe('early push of the pull request\'s branch (real Temporal, git, Claude C
     expect(scheduled).not.toContain('createPR');
     expect(result.github_pull_request_url).toBe(pulls[0]!.htmlUrl);
     expect(entries.filter((entry) => entry.event === 'github_pull_request_opened').map((entry) => entry.step)).toEqual(['create-pr']);
+  });
+
+  it('pushes the commit as soon as the tool that made it returns, while the agent still writes its last words', async () => {
+    const repository = await harness.createRepository('early-tool');
+    // The commit step's last turn waits for the branch to be on the forge: only a push made before the turn's result lets it go on.
+    const onForgeBeforeResult = waitFor(async () => (await harness.forge.branches('acme', 'early-tool')).includes('feat/tool'), 'the branch on the forge before the result', 30_000);
+    const commitRule = {
+      match: /^# Commit/m,
+      turns: [bashTurn('git add -A && git commit -q -m "feat: pushed early"'), { ...textTurn('feat: pushed early'), holdUntil: onForgeBeforeResult.then(() => undefined, () => undefined) }],
+    };
+    harness.model.setRules([createBranchRule('feat/tool'), planningRule(), executeRule(), commitRule]);
+    const handle = await harness.startWorkOrder({
+      repositoryUrl: repository.htmlUrl,
+      selectedCommands: ['create-branch', 'planning', 'execute', 'commit', 'create-pr'],
+    });
+
+    await expect(onForgeBeforeResult).resolves.toBe(true);
+    const result = (await handle.result()) as AgentWorkOrder;
+    expect(result.status).toBe('completed');
+    const [commit] = await harness.forge.branchCommits('acme', 'early-tool', 'feat/tool', 'main');
+    expect(commit?.subject).toBe('feat: pushed early');
+    expect(harness.forge.pullRequests('acme', 'early-tool').map((pull) => pull.headSha)).toEqual([commit!.sha]);
+    // The result's own push found that tip there: one pack reached the forge.
+    expect(harness.forge.pushCount('acme', 'early-tool')).toBe(1);
   });
 });
