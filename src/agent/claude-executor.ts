@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { execa } from 'execa';
 import { type AgentIdentity, spawnIdentity } from './agent-identity.js';
@@ -7,6 +6,8 @@ import { IdleWatchdog } from './idle-watchdog.js';
 import { LineSplitter, parseStreamJsonLine } from './stream-json-parser.js';
 import { UsageMeter } from './usage-meter.js';
 import { noUsage } from '../models/work-order-budget.js';
+import { startProcess } from '../process/process-runner.js';
+import type { StartedProcess } from '../process/relayed-process.js';
 
 const stderrTailBytes = 4096;
 const killGraceMs = 3000;
@@ -42,25 +43,26 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     if (request.signal?.aborted) {
       return { exitCode: null, sessionId: null, result: null, stderrTail: '', timedOut: false, idle: false, aborted: true, deliveredPromptIds: [], usage: noUsage };
     }
-    // Node's own spawn, not execa's: this sits between two agent steps, and execa's option handling and its promise
-    // (settled a few ms after the exit) cost more than the fork itself.
-    const subprocess = spawn(this.cliPath, claudeArguments(request), {
-      cwd: request.cwd,
-      env: request.env,
-      stdio: 'pipe',
-      // Its own session and process group, so the tools it started (shells, servers, test runners) die with it.
-      detached: true,
-      ...spawnIdentity(this.identity),
-    });
-    const closed = new Promise<{ exitCode: number | null; error?: Error }>((resolve) => {
-      subprocess.once('error', (error) => resolve({ exitCode: null, error }));
+    // From the spawner (a small process) rather than this one: forking the worker blocked its event loop for 3-10 ms
+    // between two agent steps. Node's own spawn there, not execa's, whose promise settles ms after the exit.
+    let subprocess: StartedProcess;
+    try {
+      subprocess = await startProcess(this.cliPath, claudeArguments(request), {
+        cwd: request.cwd,
+        env: request.env,
+        // Its own session and process group, so the tools it started (shells, servers, test runners) die with it.
+        detached: true,
+        ...spawnIdentity(this.identity),
+      });
+    } catch (error) {
+      throw new Error(`Could not start the agent CLI "${this.cliPath}" in ${request.cwd}: ${(error as Error).message}`);
+    }
+    // Nothing is awaited from here to the end of the run's set-up: the process's exit and close must find their listeners.
+    const closed = new Promise<{ exitCode: number | null }>((resolve) => {
+      subprocess.once('error', () => undefined);
       subprocess.once('close', (exitCode) => resolve({ exitCode }));
     });
     const pid = subprocess.pid;
-    if (pid === undefined) {
-      const failure = await closed;
-      throw new Error(`Could not start the agent CLI "${this.cliPath}" in ${request.cwd}: ${failure.error?.message ?? 'no process'}`);
-    }
 
     // Whatever the agent started, started after it: only such processes can carry its session id.
     const startTime = processStartTime(pid);

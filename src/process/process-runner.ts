@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type RelayEvent, RelayedProcess, type RelayRequest, serveRelay, type StartedProcess, type StartOptions, startProcessHere } from './relayed-process.js';
 
 export interface RunOptions {
   cwd: string;
@@ -99,18 +100,31 @@ export function runProcessHere(file: string, args: string[], options: RunOptions
 const spawnerSource = `
 const { spawn } = require('node:child_process');
 const runCommand = ${runCommand.toString()};
+const serveRelay = ${serveRelay.toString()};
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
 process.on('disconnect', () => process.exit(0));
-process.on('message', (request) => runCommand(spawn, request, (result) => {
-  if (process.connected) process.send({ id: request.id, ...result });
-}));
+const relay = serveRelay(spawn, (event) => {
+  if (process.connected) process.send(event);
+});
+process.on('message', (request) => {
+  if (request.kind) return relay(request);
+  runCommand(spawn, request, (result) => {
+    if (process.connected) process.send({ id: request.id, ...result });
+  });
+});
 process.send({ ready: true });
 `;
 
 interface Pending {
   resolve: (result: RunResult) => void;
   reject: (error: Error) => void;
+}
+
+interface Relayed {
+  process: RelayedProcess;
+  /** Until the spawner tells whether it started. */
+  starting: { resolve: (started: StartedProcess) => void; reject: (error: Error) => void } | null;
 }
 
 /**
@@ -122,6 +136,8 @@ interface Pending {
 class ProcessSpawner {
   private child: ChildProcess | null = null;
   private readonly pending = new Map<number, Pending>();
+  /** Long-running processes it started for this one, until they close. */
+  private readonly relayed = new Map<number, Relayed>();
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | null = null;
   /** The running spawner has said it listens. */
@@ -134,9 +150,7 @@ class ProcessSpawner {
     // from here, each one fork of the worker, as before the spawner existed.
     if (!this.ready) return runProcessHere(file, args, options);
     const id = this.nextId++;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-    this.setReferenced(child, true);
+    this.busy(child);
     return new Promise<RunResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       child.send({ id, file, args, cwd: options.cwd, env: options.env, uid: options.uid, gid: options.gid, input: options.input, timeoutMs: options.timeoutMs, stdoutEncoding: options.stdoutEncoding }, (error) => {
@@ -145,11 +159,56 @@ class ProcessSpawner {
     });
   }
 
+  /**
+   * A long-running process with its stdio piped to this one (an agent CLI): forked by the spawner, its output and
+   * input relayed. Resolves once it runs; rejects when it cannot start.
+   */
+  start(file: string, args: string[], options: StartOptions): Promise<StartedProcess> {
+    const child = this.ensureStarted();
+    if (!this.ready) return startProcessHere(file, args, options);
+    const id = this.nextId++;
+    this.busy(child);
+    const send = (request: RelayRequest) => {
+      if (child.connected) child.send(request, () => undefined);
+    };
+    const relayed: Relayed = { process: new RelayedProcess(id, send), starting: null };
+    this.relayed.set(id, relayed);
+    return new Promise<StartedProcess>((resolve, reject) => {
+      relayed.starting = { resolve, reject };
+      send({ kind: 'start', id, file, args, cwd: options.cwd, env: options.env, uid: options.uid, gid: options.gid, detached: options.detached });
+    });
+  }
+
+  private relayEvent(event: RelayEvent): void {
+    const relayed = this.relayed.get(event.id);
+    if (!relayed) return;
+    const { starting } = relayed;
+    if (starting && event.event === 'error') {
+      this.relayed.delete(event.id);
+      starting.reject(new Error(event.message));
+      this.idleIfUnused();
+      return;
+    }
+    relayed.process.receive(event);
+    if (starting && event.event === 'spawn') {
+      relayed.starting = null;
+      starting.resolve(relayed.process);
+    }
+    if (event.event === 'close') {
+      this.relayed.delete(event.id);
+      this.idleIfUnused();
+    }
+  }
+
   private ensureStarted(): ChildProcess {
     if (this.child?.connected) return this.child;
     const child = spawn(process.execPath, ['-e', spawnerSource], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { PATH: process.env.PATH } });
     this.ready = false;
-    child.on('message', (message: (RunResult & { id: number }) | { ready: true }) => {
+    child.on('message', (message: (RunResult & { id: number }) | RelayEvent | { ready: true }) => {
+      if ('event' in message) {
+        if (this.child === child) this.relayEvent(message);
+        return;
+      }
       if ('ready' in message) {
         if (this.child !== child) return;
         this.ready = true;
@@ -166,6 +225,11 @@ class ProcessSpawner {
       for (const wake of this.readyWaiters.splice(0)) wake();
       // A command whose helper died may or may not have run: the caller's retry decides, as for a crashed worker.
       for (const id of [...this.pending.keys()]) this.settle(id, (entry) => entry.reject(new Error('the process spawner exited before the command ended')));
+      for (const [id, { process: relayed, starting }] of this.relayed) {
+        this.relayed.delete(id);
+        if (starting) starting.reject(new Error('the process spawner exited before the process started'));
+        else relayed.lost();
+      }
     };
     child.on('exit', gone);
     child.on('error', gone);
@@ -186,7 +250,17 @@ class ProcessSpawner {
     if (!entry) return;
     this.pending.delete(id);
     finish(entry);
-    if (this.pending.size > 0 || !this.child) return;
+    this.idleIfUnused();
+  }
+
+  private busy(child: ChildProcess): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.setReferenced(child, true);
+  }
+
+  private idleIfUnused(): void {
+    if (this.pending.size > 0 || this.relayed.size > 0 || !this.child) return;
     this.becomeIdle(this.child);
   }
 
@@ -195,7 +269,7 @@ class ProcessSpawner {
     this.setReferenced(child, false);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.child === child && this.pending.size === 0) child.disconnect();
+      if (this.child === child && this.pending.size === 0 && this.relayed.size === 0) child.disconnect();
     }, spawnerIdleMs);
     this.idleTimer.unref();
   }
@@ -222,6 +296,14 @@ export function processSpawnerStarted(): Promise<void> {
 /** Runs a command to its end and collects its output; never through a shell, never throws for a failing command. */
 export function runProcess(file: string, args: string[], options: RunOptions): Promise<RunResult> {
   return spawner.run(file, args, options);
+}
+
+/**
+ * Starts a long-running process with piped stdio from the spawner (from this process while the spawner starts): a fork
+ * of the small spawner, not of the worker, whose fork blocked the event loop for 3-10 ms before each agent step.
+ */
+export function startProcess(file: string, args: string[], options: StartOptions): Promise<StartedProcess> {
+  return spawner.start(file, args, options);
 }
 
 /** Like runProcess, but a command that fails (or cannot start) throws an error naming it with its stderr. */
