@@ -15,6 +15,7 @@ import { usesFastPath } from './fast-path.js';
 import { earlyPushBefore } from './early-push.js';
 import { publishesPromptCount, usesSettledPublish } from './settled-publish.js';
 import { usesLeanOrchestration } from './lean-orchestration.js';
+import { prepareWorkOrder } from './local-prepare.js';
 import { hostActivities, hostPickupTimeoutSeconds, sharedActivities } from './work-order-activities.js';
 import { cleanUpWorkOrder, publishCancelledSteps } from './work-order-cleanup.js';
 import { endingFailure, failureMessage } from './work-order-failure.js';
@@ -41,7 +42,7 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
     let issueText: string | null;
     if (prepared) {
       admission.joinsAt(admissionControllerId(workflowInfo().taskQueue));
-      const ready = await sharedActivities.prepareWorkOrder({
+      const ready = await prepareWorkOrder({
         agentWorkOrderId: input.agentWorkOrderId,
         repositoryUrl: input.repositoryUrl,
         sandboxType: input.sandboxType,

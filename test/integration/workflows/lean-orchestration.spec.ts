@@ -31,7 +31,7 @@ describe('lean orchestration', () => {
 
     expect(result).toMatchObject({ status: 'completed', current_phase: 'pr_created', git_branch_name: 'feat/fake', github_pull_request_url: 'https://forge.example/acme/fake/pull/1' });
     expect(result.git_commit_count).toBeGreaterThan(0);
-    expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'runAgent', 'runAgent', 'cleanup']);
+    expect(await scheduledActivities(handle)).toEqual(['runAgent', 'runAgent', 'runAgent', 'runAgent', 'cleanup']);
     expect(result.steps.at(-1)).toMatchObject({ step: 'create-pr', agent_name: 'github', success: true, output: 'https://forge.example/acme/fake/pull/1', duration_seconds: 0.01 });
     expect(await grantSignals(handle)).toBe(0);
   });
@@ -44,7 +44,7 @@ describe('lean orchestration', () => {
 
     expect(result).toMatchObject({ status: 'completed', github_pull_request_url: 'https://forge.example/acme/fake/pull/7' });
     // (This createPR returns no git observation, so the separate observation activities follow it.)
-    expect((await scheduledActivities(handle)).slice(0, 4)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'createPR']);
+    expect((await scheduledActivities(handle)).slice(0, 3)).toEqual(['runAgent', 'runAgent', 'createPR']);
   });
 
   it('runs createPR after a prompt that queued behind the step before it: the prompt\'s commits need a push', async () => {
@@ -67,7 +67,7 @@ describe('lean orchestration', () => {
     const result = (await handle.result()) as EndedWorkOrder;
 
     expect(result.steps.map((step) => step.step)).toEqual(['create-branch', 'commit', 'user-prompt', 'create-pr']);
-    expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'runAgent', 'deliverPrompt', 'runAgent', 'createPR', 'cleanup']);
+    expect(await scheduledActivities(handle)).toEqual(['runAgent', 'runAgent', 'deliverPrompt', 'runAgent', 'createPR', 'cleanup']);
   });
 
   it('opens no pull request with a plan that may wait for approval', async () => {
@@ -104,7 +104,7 @@ describe('lean orchestration', () => {
     const result = (await handle.result()) as EndedWorkOrder;
 
     expect(trackedSteps(handle)).toEqual(['create-branch', 'commit']);
-    expect(await scheduledActivities(handle)).toEqual(['prepareWorkOrder', 'runAgent', 'detectBranch', 'trackPhase', 'runAgent', 'detectBranch', 'trackPhase', 'cleanup']);
+    expect(await scheduledActivities(handle)).toEqual(['runAgent', 'detectBranch', 'trackPhase', 'runAgent', 'detectBranch', 'trackPhase', 'cleanup']);
     expect(result).toMatchObject({ status: 'completed', git_branch_name: 'feat/fake' });
     // The fake's commits count across work orders: any number but the initial 0 shows the observation arrived.
     expect(result.git_commit_count).toBeGreaterThan(0);

@@ -63,13 +63,10 @@ describe('work-order workflow on real Temporal, git, Claude Code and a test forg
 
     expect(state.status).toBe('failed');
     expect(state.error_message).toMatch(/cannot fetch .*\/acme\/never-created\.git: .*not found/i);
+    // One try, inside the first workflow task (the local prepare), and no activity to retry it.
     const events = (await handle.fetchHistory()).events ?? [];
-    const prepareScheduled = new Set(events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'prepareWorkOrder').map((event) => String(event.eventId)));
-    const setupAttempts = events
-      .map((event) => event.activityTaskStartedEventAttributes)
-      .filter((started) => started && prepareScheduled.has(String(started.scheduledEventId)))
-      .map((started) => started!.attempt);
-    expect(setupAttempts).toEqual([1]);
+    expect(events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+    expect(events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'prepareWorkOrder')).toEqual([]);
   });
 
   it('starts from the repository real default branch when it is not main', async () => {
