@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import type { createActivities } from '../../activities/create-activities.js';
 import { createPrepareWorkOrderActivity, type PrepareWorkOrderParts } from '../../activities/prepare-work-order.activity.js';
-import type { CreatePullRequestInput, CreatePullRequestResult, RunAgentInput, RunAgentResult, TrackPhaseResult } from '../../activities/activity-types.js';
+import type { CreatePullRequestInput, CreatePullRequestResult, RunAgentInput, RunAgentResult, SetupSandboxInput, SetupSandboxResult, TrackPhaseResult } from '../../activities/activity-types.js';
 import { newAgentWorkOrderId } from '../../src/ids.js';
 import type { WorkOrderInput, WorkOrderPhase, WorkOrderStep } from '../../src/models/work-order.js';
 import { hostTaskQueueName } from '../../temporal/worker/task-queues.js';
@@ -137,15 +137,7 @@ export class FakeWorkOrderWorker {
       requestAdmission: (input) => admission().requestAdmission(input),
       joinAdmission: (input) => admission().joinAdmission(input),
       listOpenWorkOrders: (input) => admission().listOpenWorkOrders(input),
-      setupSandbox: async (input) => ({
-        repository: { owner: 'acme', name: 'fake', htmlUrl: input.repositoryUrl, cloneUrl: `${input.repositoryUrl}.git` },
-        sandboxPath: `/fake/work-orders/${input.agentWorkOrderId}/sandbox`,
-        baseBranch: 'main',
-        baseRef: '0000000000000000000000000000000000000000',
-        mirrorPath: '/fake/repositories/acme/fake.git',
-        hostTaskQueue: this.hostTaskQueue,
-        reused: false,
-      }),
+      setupSandbox: async (input) => this.sandbox(input),
       loadIssue: async (input) => `Issue #${input.issueNumber}: make it so`,
       // Like the real one: the three parts below (each recorded, each replaceable) at once.
       prepareWorkOrder: (input) => createPrepareWorkOrderActivity(recorded as unknown as PrepareWorkOrderParts).prepareWorkOrder(input),
@@ -168,6 +160,19 @@ export class FakeWorkOrderWorker {
       };
     }
     return recorded as unknown as WorkOrderActivities;
+  }
+
+  /** The sandbox the fake's setup makes: on this worker's host queue, at the default branch `main`. */
+  sandbox(input: SetupSandboxInput): SetupSandboxResult {
+    return {
+      repository: { owner: 'acme', name: 'fake', htmlUrl: input.repositoryUrl, cloneUrl: `${input.repositoryUrl}.git` },
+      sandboxPath: `/fake/work-orders/${input.agentWorkOrderId}/sandbox`,
+      baseBranch: 'main',
+      baseRef: '0000000000000000000000000000000000000000',
+      mirrorPath: '/fake/repositories/acme/fake.git',
+      hostTaskQueue: this.hostTaskQueue,
+      reused: false,
+    };
   }
 
   /** A successful agent step as the real activity returns it: with the git observation when the workflow asks for it. */

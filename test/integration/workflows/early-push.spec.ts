@@ -3,6 +3,7 @@ import { FileLogStore } from '../../../src/logs/file-log-store.js';
 import { bashTurn, textTurn } from '../../fixtures/model-server.js';
 import { createBranchRule, executeRule, happyPathRules, planningRule } from '../../utils/scripted-steps.js';
 import { waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
+import { scheduledActivities } from '../../utils/workflow-history.js';
 
 describe('early push of the pull request\'s branch (real Temporal, git, Claude Code and a test forge)', () => {
   const harness = new WorkOrderHarness();
@@ -35,8 +36,7 @@ describe('early push of the pull request\'s branch (real Temporal, git, Claude C
     ]);
     expect(pulls).toEqual([expect.objectContaining({ title: 'feat: add the demo plan' })]);
     // The commit step opened it: no createPR activity after the last agent, and the step is recorded all the same.
-    const scheduled = (await handle.fetchHistory()).events?.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []) ?? [];
-    expect(scheduled).not.toContain('createPR');
+    expect(await scheduledActivities(handle)).not.toContain('createPR');
     expect(result.github_pull_request_url).toBe(pulls[0]!.htmlUrl);
     expect(entries.filter((entry) => entry.event === 'github_pull_request_opened').map((entry) => entry.step)).toEqual(['create-pr']);
   });

@@ -4,6 +4,7 @@ import type { EndedWorkOrder } from '../../../workflows/messages.js';
 import { agentSuccess, FakeWorkOrderWorker } from '../../utils/fake-work-order-worker.js';
 import { gate } from '../../utils/scripted-steps.js';
 import { waitFor } from '../../utils/work-order-harness.js';
+import { historyEvents, scheduledActivities } from '../../utils/workflow-history.js';
 
 /** The round trips a work order started with lean orchestration saves, and the fallbacks it keeps. */
 describe('lean orchestration', () => {
@@ -13,12 +14,9 @@ describe('lean orchestration', () => {
   afterAll(() => worker.stop());
   beforeEach(() => worker.use({}));
 
-  const eventsOf = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events ?? [];
-  const scheduledActivities = async (handle: WorkflowHandle) =>
-    (await eventsOf(handle)).flatMap((event) => (event.activityTaskScheduledEventAttributes?.activityType?.name ? [event.activityTaskScheduledEventAttributes.activityType.name] : []));
   const runsOf = (handle: WorkflowHandle) => worker.callsOf('runAgent').filter((input) => (input as RunAgentInput).agentWorkOrderId === handle.workflowId) as RunAgentInput[];
   const grantSignals = async (handle: WorkflowHandle) =>
-    (await eventsOf(handle)).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'admissionGranted').length;
+    (await historyEvents(handle)).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'admissionGranted').length;
   const trackedSteps = (handle: WorkflowHandle) =>
     worker
       .callsOf('trackPhase')
@@ -127,7 +125,7 @@ describe('lean orchestration', () => {
       const first = await single.startWorkOrder({ userRequest: 'first', selectedCommands: ['planning'] });
       await running.promise;
       const second = await single.startWorkOrder({ userRequest: 'second', selectedCommands: ['planning'] });
-      await waitFor(async () => (await second.query<{ status: string }>('workOrderState')).status === 'pending' && (await eventsOf(second)).length > 4, 'the second work order to wait');
+      await waitFor(async () => (await second.query<{ status: string }>('workOrderState')).status === 'pending' && (await historyEvents(second)).length > 4, 'the second work order to wait');
       // Its sandbox is ready while it waits; its agent runs only after the grant.
       expect(single.callsOf('setupSandbox')).toHaveLength(2);
       expect(single.callsOf('runAgent')).toHaveLength(1);

@@ -1,9 +1,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SetupSandboxInput, SetupSandboxResult } from '../../../activities/activity-types.js';
+import type { SetupSandboxInput } from '../../../activities/activity-types.js';
 import type { EndedWorkOrder } from '../../../workflows/messages.js';
 import { FakeWorkOrderWorker } from '../../utils/fake-work-order-worker.js';
+import { historyEvents, scheduledActivities } from '../../utils/workflow-history.js';
 
 /** Work orders started with the local prepare: admission, sandbox and issue inside the first workflow task. */
 describe('local prepare', () => {
@@ -13,20 +14,8 @@ describe('local prepare', () => {
   afterAll(() => worker.stop());
   beforeEach(() => worker.use({}));
 
-  const eventsOf = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events ?? [];
-  const scheduledActivities = async (handle: WorkflowHandle) =>
-    (await eventsOf(handle)).flatMap((event) => (event.activityTaskScheduledEventAttributes?.activityType?.name ? [event.activityTaskScheduledEventAttributes.activityType.name] : []));
-  const localActivityMarkers = async (handle: WorkflowHandle) => (await eventsOf(handle)).filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+  const localActivityMarkers = async (handle: WorkflowHandle) => (await historyEvents(handle)).filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
   const setupsOf = (handle: WorkflowHandle) => worker.callsOf('setupSandbox').filter((input) => (input as SetupSandboxInput).agentWorkOrderId === handle.workflowId);
-  const fakeSandbox = (input: SetupSandboxInput): SetupSandboxResult => ({
-    repository: { owner: 'acme', name: 'fake', htmlUrl: input.repositoryUrl, cloneUrl: `${input.repositoryUrl}.git` },
-    sandboxPath: `/fake/work-orders/${input.agentWorkOrderId}/sandbox`,
-    baseBranch: 'main',
-    baseRef: '0000000000000000000000000000000000000000',
-    mirrorPath: '/fake/repositories/acme/fake.git',
-    hostTaskQueue: worker.hostTaskQueue,
-    reused: false,
-  });
 
   it('prepares within the first workflow task, which also schedules the first agent', async () => {
     const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch', 'commit', 'create-pr'] });
@@ -35,7 +24,7 @@ describe('local prepare', () => {
 
     expect(await scheduledActivities(handle)).toEqual(['runAgent', 'runAgent', 'cleanup']);
     expect(await localActivityMarkers(handle)).toBe(1);
-    const events = await eventsOf(handle);
+    const events = await historyEvents(handle);
     const firstTaskCompleted = events.findIndex((event) => event.workflowTaskCompletedEventAttributes);
     const firstAgentScheduled = events.findIndex((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'runAgent');
     // Between the first task's completion and the first agent: only that task's own commands (markers, attributes).
@@ -46,7 +35,7 @@ describe('local prepare', () => {
     worker.use({
       setupSandbox: async (input) => {
         await sleep(1500);
-        return fakeSandbox(input);
+        return worker.sandbox(input);
       },
     });
     const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch'] });
@@ -63,7 +52,7 @@ describe('local prepare', () => {
       setupSandbox: async (input) => {
         attempts += 1;
         if (attempts === 1) throw new Error('the forge did not answer');
-        return fakeSandbox(input);
+        return worker.sandbox(input);
       },
     });
     const handle = await worker.startWorkOrder({ selectedCommands: ['create-branch'] });
