@@ -1,5 +1,6 @@
 import { BranchPushes } from '../src/git/branch-pushes.js';
 import { TurnEndReadings } from '../src/git/turn-end-readings.js';
+import { ExitingAgents } from '../src/agent/exiting-agents.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { createCleanupActivity } from './cleanup.activity.js';
 import { createPullRequestActivity } from './create-pr.activity.js';
@@ -18,13 +19,15 @@ export function createActivities(deps: ActivityDeps) {
   const readings = new TurnEndReadings();
   // Shared too: the step before create-pr may open the pull request with createPR's own code.
   const pullRequests = createPullRequestActivity(deps, pushes, readings);
+  // Shared: a step returns at its agent's turn end, and the next step or the cleanup waits for that CLI to be gone.
+  const exits = new ExitingAgents();
   return flushingLogs(deps, {
     ...createSetupActivities(deps),
-    ...createRunAgentActivity(deps, pushes, readings, pullRequests.createPR),
+    ...createRunAgentActivity(deps, pushes, readings, pullRequests.createPR, exits),
     ...createDeliverPromptActivity(deps),
     ...createGitObservationActivities(deps),
     ...createPlanFileActivities(deps),
     ...pullRequests,
-    ...createCleanupActivity(deps),
+    ...createCleanupActivity(deps, exits),
   });
 }

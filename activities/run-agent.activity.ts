@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AgentEvent, AgentRunOutcome } from '../src/agent/agent-types.js';
+import type { AgentEvent, AgentExit, AgentRunOutcome } from '../src/agent/agent-types.js';
 import { SerialWriter } from '../src/artifacts/serial-writer.js';
 import { CommandNotFoundError, loadCommand, renderCommand } from '../src/commands/command-loader.js';
 import { buildStepArguments } from '../src/commands/step-arguments.js';
@@ -12,6 +12,7 @@ import { BranchPushes } from '../src/git/branch-pushes.js';
 import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
+import { ExitingAgents } from '../src/agent/exiting-agents.js';
 import { observeGitProgressAfter, reportGitProgress } from './git-observation.activities.js';
 import { readGitEvidenceAndCommits, type SandboxReading } from '../src/git/git-evidence.js';
 import { TurnEndReadings } from '../src/git/turn-end-readings.js';
@@ -32,6 +33,8 @@ interface AgentHeartbeat {
 // Short, so a cancellation (answered to a heartbeat) stops the agent within a second; the worker throttles the RPCs.
 // Beats come only while the agent makes progress (ProgressHeartbeat).
 const heartbeatIntervalMs = 500;
+/** How long the next user of a sandbox waits for an agent that returned at its turn's end to exit before killing it. */
+export const agentExitWaitMs = 5_000;
 const continuationPrompt =
   'Your previous run of this step was interrupted before it finished (the worker running you stopped). ' +
   'Check the current state of the repository, then continue from where you stopped and complete the step as originally instructed.';
@@ -49,6 +52,7 @@ export function createRunAgentActivity(
   pushes: BranchPushes = new BranchPushes(),
   readings: TurnEndReadings = new TurnEndReadings(),
   createPR: (input: CreatePullRequestInput) => Promise<CreatePullRequestResult> = createPullRequestActivity(deps, pushes, readings).createPR,
+  exits: ExitingAgents = new ExitingAgents(),
 ) {
   return {
     async runAgent(input: RunAgentInput): Promise<RunAgentResult> {
@@ -70,7 +74,7 @@ export function createRunAgentActivity(
       // At once, since the agent waits for all three: a worker that died mid-step may have left its agent running in
       // the sandbox (two agents must never share it), the prompt, the settings.
       const [, prompt, settings] = await Promise.all([
-        killStaleAgent(pidFile),
+        exits.gone(input.agentWorkOrderId, agentExitWaitMs).then(() => killStaleAgent(pidFile)),
         crashedSessionId ? continuationPrompt : buildPrompt(deps, input),
         deps.agentSettings(),
       ]);
@@ -103,6 +107,8 @@ export function createRunAgentActivity(
       budget.start();
       const stopSignal = AbortSignal.any([context.cancellationSignal, budget.signal]);
       let outcome: AgentRunOutcome;
+      // Set when the step returns at its turn's end: the CLI is still shutting down (see ExitingAgents).
+      let exiting: Promise<AgentExit> | undefined;
       const runOnce = (resuming: boolean) =>
         deps.agent.run({
           cwd: input.sandboxPath,
@@ -117,6 +123,7 @@ export function createRunAgentActivity(
           onProgress: progressed,
           env: deps.agentEnv(),
           signal: stopSignal,
+          settleAtTurnEnd: true,
           onUsage: (usage) => {
             stepUsage = addUsage(endedRunsUsage, usage);
             budget.noteUsage(stepUsage);
@@ -166,18 +173,17 @@ export function createRunAgentActivity(
           workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_idle_resumed', { session_id: sessionId, idle_timeout_seconds: idleTimeoutSeconds });
           outcome = await runCounted(true);
         }
+        exiting = outcome.exit;
       } finally {
         budget.stop();
         heartbeat.stop();
         await (injection as { stop(): Promise<void> } | null)?.stop();
         await writer.flush().catch((error: unknown) => deps.logger.warn({ error: String(error) }, 'agent_artifact_write_failed'));
         // After the writes that record the agent in it; synchronous, a thread pool round trip less before the result.
-        try {
-          rmSync(pidFile, { force: true });
-        } catch (error) {
-          deps.logger.warn({ error: String(error) }, 'agent_artifact_write_failed');
-        }
+        // An agent still exiting keeps its file until it is gone: a worker restarted meanwhile then kills it.
+        if (!exiting) removePidFile(deps, pidFile);
       }
+      if (exiting) exits.hold(input.agentWorkOrderId, afterExit(deps, input, pidFile, exiting));
 
       if (outcome.aborted && context.cancellationSignal.aborted) {
         workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_step_cancelled', { session_id: sessionId });
@@ -315,6 +321,27 @@ async function openEarly(
   }
 }
 
+function removePidFile(deps: ActivityDeps, pidFile: string): void {
+  try {
+    rmSync(pidFile, { force: true });
+  } catch (error) {
+    deps.logger.warn({ error: String(error) }, 'agent_artifact_write_failed');
+  }
+}
+
+/** Once an agent that returned at its turn's end is gone: its pid file goes, and an unclean exit is told in the log. */
+async function afterExit(deps: ActivityDeps, input: RunAgentInput, pidFile: string, exiting: Promise<AgentExit>): Promise<void> {
+  const exit = await exiting;
+  removePidFile(deps, pidFile);
+  if (exit.exitCode !== 0 || exit.leftProcesses) {
+    workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_exited_uncleanly_after_turn', {
+      exit_code: exit.exitCode,
+      left_processes: exit.leftProcesses,
+      stderr_tail: exit.stderrTail.trim().split('\n').slice(-3).join(' '),
+    });
+  }
+}
+
 async function buildPrompt(deps: ActivityDeps, input: RunAgentInput): Promise<string> {
   if (input.step === 'user-prompt') return input.promptText ?? '';
   try {
@@ -350,7 +377,8 @@ function toStepResult(
   if (outcome.idle) {
     return { ...base, success: false, output: outcome.result?.resultText ?? null, errorMessage: `the agent made no progress for ${idleTimeoutSeconds} s` };
   }
-  if (outcome.result && !outcome.result.isError && outcome.exitCode === 0) {
+  // A run that settled at its turn's end has no exit code yet: its successful result is the step's.
+  if (outcome.result && !outcome.result.isError && (outcome.exitCode === 0 || outcome.exit)) {
     return { ...base, success: true, output: outcome.result.resultText, errorMessage: null };
   }
   const reason =

@@ -159,8 +159,12 @@ async function serviceRun(bench: BenchService, repository: Repository, steps: st
     await sleep(pollMs);
   }
   const visibleAt = Date.now();
-  // The sandbox folder is named after the work order.
-  const agents = await agentRunsIn(bench, (cwd) => cwd.includes(`/${id}/`));
+  // The sandbox folder is named after the work order. A step returns at its agent's turn end, so the last CLI may still
+  // be shutting down (its run is logged at its exit) when `completed` is visible.
+  const ofThisWorkOrder = (cwd: string) => cwd.includes(`/${id}/`);
+  const agentSteps = steps.filter((step) => step !== 'create-pr').length;
+  await waitUntil(async () => (await agentRunsIn(bench, ofThisWorkOrder)).length >= agentSteps, `the agents of ${id} to exit`);
+  const agents = await agentRunsIn(bench, ofThisWorkOrder);
   const marks = temporal ? await workOrderMarks(temporal, id, { postedAt, visibleAt, agents }) : undefined;
   return { ...timeline(postedAt, visibleAt, agents), ...(marks ? { marks } : {}) };
 }
@@ -194,12 +198,16 @@ function claudePrint(bench: BenchService, cwd: string, prompt: string): Promise<
   });
 }
 
+/**
+ * Time inside the agent CLI counts only until `completed` is visible: a CLI that still shuts down after it no longer
+ * holds the user up. `last agent exit -> completed visible` is then negative.
+ */
 function timeline(startedAt: number, visibleAt: number, agentSteps: Array<{ start: number; end: number }>): Timeline {
   const first = agentSteps[0]!;
   const last = agentSteps.at(-1)!;
   return {
     total: (visibleAt - startedAt) / 1000,
-    agent: agentSteps.reduce((sum, step) => sum + (step.end - step.start), 0) / 1000,
+    agent: agentSteps.reduce((sum, step) => sum + Math.max(0, Math.min(step.end, visibleAt) - step.start), 0) / 1000,
     toFirstAgent: (first.start - startedAt) / 1000,
     gaps: agentSteps.slice(1).map((step, index) => (step.start - agentSteps[index]!.end) / 1000),
     lastExitToVisible: (visibleAt - last.end) / 1000,

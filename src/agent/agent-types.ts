@@ -64,6 +64,19 @@ export interface AgentRunRequest {
   onSpawn?: (pid: number, agent: RunningAgent) => void;
   /** A prompt written into the run was taken by the agent: it reaches the model before the run ends. */
   onPromptDelivered?: (promptId: string) => void;
+  /**
+   * Resolve at the turn's result instead of at the CLI's exit, when the turn succeeded, no prompt is waiting and no
+   * process the agent started still runs: the outcome then has `exitCode` null and `exit`, which says how the CLI ended.
+   */
+  settleAtTurnEnd?: boolean;
+}
+
+/** How a CLI whose run settled at its turn's end exited afterwards. */
+export interface AgentExit {
+  exitCode: number | null;
+  /** Processes the agent started appeared after the turn's end and outlived the CLI (they were stopped). */
+  leftProcesses: boolean;
+  stderrTail: string;
 }
 
 /** The run while it lasts: more prompts can be written into it until its last turn has ended. */
@@ -88,6 +101,8 @@ export interface AgentRunOutcome {
   usage: AgentUsage;
   /** Processes the agent started outlived the CLI (and were stopped then); undefined when not known. */
   leftProcesses?: boolean;
+  /** Set when the run settled at its turn's end (settleAtTurnEnd): resolves once the CLI has exited; never rejects. */
+  exit?: Promise<AgentExit>;
 }
 
 /** Any agent CLI: Claude Code first, others later behind the same contract. */

@@ -73,6 +73,8 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     let leftProcesses = false;
     let stopReason: 'aborted' | 'timedOut' | 'idle' | undefined;
     const kills: Promise<unknown>[] = [];
+    let exited = false;
+    const turnEnd = new TurnEnd();
 
     const stop = (reason: 'aborted' | 'timedOut' | 'idle') => {
       if (stopReason) return;
@@ -81,6 +83,8 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     };
     // A caller's bug must surface from run(), not as an uncaught exception inside a stream handler.
     const callSafely = (callback: () => void) => {
+      // The caller has its outcome: what the CLI prints while it shuts down is no longer the caller's business.
+      if (turnEnd.settled) return;
       try {
         callback();
       } catch (error) {
@@ -92,7 +96,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       ? new IdleWatchdog({
           idleTimeoutMs: request.idleTimeoutMs,
           // The CLI's own CPU does not count: it keeps ticking while it waits; its progress shows as output.
-          processes: async () => (await agentProcesses(pid, seen.sessionId, startTime))?.filter((member) => member !== pid) ?? null,
+          processes: async () => agentProcesses(pid, seen.sessionId, startTime)?.filter((member) => member !== pid) ?? null,
           onIdle: () => stop('idle'),
           onCpuProgress: () => callSafely(() => request.onProgress?.()),
         })
@@ -115,8 +119,34 @@ export class ClaudeCodeExecutor implements AgentExecutor {
           // A prompt written but not yet taken will start a further turn; an error ends the run regardless.
           if (event.result.isError || input.allTaken()) input.close();
           else input.closeUnlessTakenWithin(untakenPromptGraceMs);
+          if (request.settleAtTurnEnd && !event.result.isError && input.isClosed()) settleIfAlone();
         }
       }
+    };
+
+    // The turn ended cleanly, no prompt is left to take and no tool the agent ran still runs: the CLI only shuts down
+    // from here (about 50 ms), changing nothing in the sandbox, so the caller gets its outcome now.
+    const settleIfAlone = () => {
+      const tools = seen.sessionId ? toolProcesses(seen.sessionId, startTime) : null;
+      if (!tools || tools.length > 0 || stopReason || exited || 'callbackError' in seen) return;
+      watchdog?.stop();
+      request.signal?.removeEventListener('abort', onAbort);
+      turnEnd.settle({
+        exitCode: null,
+        sessionId: seen.sessionId ?? seen.result?.sessionId ?? null,
+        result: seen.result,
+        stderrTail,
+        timedOut: false,
+        idle: false,
+        aborted: false,
+        deliveredPromptIds: input.deliveredPromptIds(),
+        usage: meter.usage(),
+        leftProcesses: false,
+        exit: ended.then(
+          (outcome) => ({ exitCode: outcome.exitCode, leftProcesses: outcome.leftProcesses === true, stderrTail: outcome.stderrTail }),
+          (error: unknown) => ({ exitCode: null, leftProcesses: false, stderrTail: String(error) }),
+        ),
+      });
     };
 
     const onAbort = () => stop('aborted');
@@ -129,31 +159,45 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     });
     // Once the CLI is gone, whatever its tools left running is orphaned (and may hold our pipes open).
     watchdog?.start();
-    subprocess.on('exit', () => kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId, startTime).then((found) => void (leftProcesses = found))));
+    subprocess.on('exit', () => (exited = true) && kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId, startTime).then((found) => void (leftProcesses = found))));
     input.write(request.prompt, null);
     callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId) }));
 
-    const finished = await closed;
-    input.close();
-    clearTimeout(timer);
-    watchdog?.stop();
-    request.signal?.removeEventListener('abort', onAbort);
-    splitter.flush().forEach(handleLine);
-    await Promise.all(kills);
-    if ('callbackError' in seen) throw seen.callbackError;
+    const ended = (async (): Promise<AgentRunOutcome> => {
+      const finished = await closed;
+      input.close();
+      clearTimeout(timer);
+      watchdog?.stop();
+      request.signal?.removeEventListener('abort', onAbort);
+      splitter.flush().forEach(handleLine);
+      await Promise.all(kills);
+      if ('callbackError' in seen) throw seen.callbackError;
+      return {
+        exitCode: finished.exitCode,
+        sessionId: seen.sessionId ?? seen.result?.sessionId ?? null,
+        result: seen.result,
+        stderrTail,
+        timedOut: stopReason === 'timedOut',
+        idle: stopReason === 'idle',
+        aborted: stopReason === 'aborted',
+        deliveredPromptIds: input.deliveredPromptIds(),
+        usage: meter.usage(),
+        leftProcesses,
+      };
+    })();
+    return Promise.race([ended, turnEnd.outcome]);
+  }
+}
 
-    return {
-      exitCode: finished.exitCode,
-      sessionId: seen.sessionId ?? seen.result?.sessionId ?? null,
-      result: seen.result,
-      stderrTail,
-      timedOut: stopReason === 'timedOut',
-      idle: stopReason === 'idle',
-      aborted: stopReason === 'aborted',
-      deliveredPromptIds: input.deliveredPromptIds(),
-      usage: meter.usage(),
-      leftProcesses,
-    };
+/** The outcome of a run given at its turn's end, before the CLI has exited (see AgentRunRequest.settleAtTurnEnd). */
+class TurnEnd {
+  settled = false;
+  private resolve: (outcome: AgentRunOutcome) => void = () => undefined;
+  readonly outcome = new Promise<AgentRunOutcome>((resolve) => (this.resolve = resolve));
+
+  settle(outcome: AgentRunOutcome): void {
+    this.settled = true;
+    this.resolve(outcome);
   }
 }
 
@@ -195,6 +239,10 @@ class AgentInput {
 
   allTaken(): boolean {
     return this.waiting.size === 0;
+  }
+
+  isClosed(): boolean {
+    return this.closed;
   }
 
   /**
@@ -266,7 +314,7 @@ export async function killProcessGroup(pid: number, graceMs: number, agentSessio
 /** False when nothing of the agent is left. */
 async function signalAgentProcesses(pid: number, agentSessionId: string | null | undefined, agentStartTime: number | null | undefined, signal: NodeJS.Signals | 0): Promise<boolean> {
   const groupReached = signalIfPresent(-pid, signal);
-  const processes = await agentProcesses(pid, agentSessionId, agentStartTime);
+  const processes = agentProcesses(pid, agentSessionId, agentStartTime);
   if (processes === null) return groupReached;
   return processes.map((member) => signalIfPresent(member, signal)).some(Boolean);
 }
@@ -294,7 +342,7 @@ interface ProcessEntry {
  * a few hundred small reads through the thread pool took 50-100 ms on a loaded host, on the path from an agent's exit
  * to its step's result (the sync scan takes a few ms).
  */
-async function agentProcesses(pid: number, agentSessionId: string | null | undefined, agentStartTime?: number | null): Promise<number[] | null> {
+function agentProcesses(pid: number, agentSessionId: string | null | undefined, agentStartTime?: number | null): number[] | null {
   const processes = liveProcesses();
   if (processes === null) return null;
   // Start from the group, not the pid: a stale pid may since belong to an unrelated process, which is no group leader.
@@ -309,16 +357,26 @@ async function agentProcesses(pid: number, agentSessionId: string | null | undef
       }
     }
   }
-  if (agentSessionId) {
-    const marker = `CLAUDE_CODE_SESSION_ID=${agentSessionId}`;
-    // Reading another process's environment is the scan's dearest part: only for processes as young as the agent.
-    for (const entry of processes) {
-      if (agentStartTime != null && entry.startTime < agentStartTime) continue;
-      if (readProc(entry.pid, 'environ')?.split('\0').includes(marker)) members.add(entry.pid);
-    }
-  }
+  if (agentSessionId) for (const tool of sessionMarked(processes, agentSessionId, agentStartTime)) members.add(tool);
   members.delete(process.pid);
   return [...members];
+}
+
+/**
+ * The processes the agent ran as tools (and what they started), wherever they went: each carries the session id the
+ * CLI puts in its tools' environment. The CLI itself, and a wrapper it runs under, do not. Null where there is no /proc.
+ */
+function toolProcesses(agentSessionId: string, agentStartTime: number | null): number[] | null {
+  const processes = liveProcesses();
+  return processes && sessionMarked(processes, agentSessionId, agentStartTime).filter((tool) => tool !== process.pid);
+}
+
+function sessionMarked(processes: ProcessEntry[], agentSessionId: string, agentStartTime: number | null | undefined): number[] {
+  const marker = `CLAUDE_CODE_SESSION_ID=${agentSessionId}`;
+  // Reading another process's environment is the scan's dearest part: only for processes as young as the agent.
+  return processes
+    .filter((entry) => (agentStartTime == null || entry.startTime >= agentStartTime) && readProc(entry.pid, 'environ')?.split('\0').includes(marker))
+    .map((entry) => entry.pid);
 }
 
 /** Every process that is not a zombie (a zombie is already dead; counting it would make a kill wait out its grace). */

@@ -189,6 +189,31 @@ describe('ClaudeCodeExecutor against the real CLI', () => {
     expect(await liveProcessesMatching((stat) => stat.pid === sleeperPid)).toEqual([]);
   });
 
+  it('settles at the turn end when asked, then tells how the CLI exited', async () => {
+    server.addRule({ match: 'quick edit', turns: [bashTurn('echo done > quick.txt'), textTurn('edited')] });
+    let pid = 0;
+    const events: string[] = [];
+
+    const outcome = await executor.run(request('Make a quick edit', { settleAtTurnEnd: true, onSpawn: (spawned) => (pid = spawned), onEvent: (event) => events.push(event.type) }));
+
+    expect(outcome).toMatchObject({ exitCode: null, aborted: false, leftProcesses: false, result: { isError: false, resultText: 'edited' } });
+    expect(events.at(-1)).toBe('result');
+    await expect(fs.readFile(path.join(sandboxPath, 'quick.txt'), 'utf8')).resolves.toBe('done\n');
+    await expect(outcome.exit).resolves.toEqual({ exitCode: 0, leftProcesses: false, stderrTail: expect.any(String) });
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('waits for the exit, even when asked to settle at the turn end, while a process the agent started still runs', async () => {
+    server.addRule({ match: 'leave a sleeper', turns: [bashTurn('(sleep 600 & echo $! > sleeper.pid) ; echo started'), textTurn('left it')] });
+
+    const outcome = await executor.run(request('Please leave a sleeper', { settleAtTurnEnd: true }));
+
+    expect(outcome).toMatchObject({ exitCode: 0, leftProcesses: true, result: { resultText: 'left it' } });
+    expect(outcome.exit).toBeUndefined();
+    const sleeperPid = Number(await fs.readFile(path.join(sandboxPath, 'sleeper.pid'), 'utf8'));
+    expect(await liveProcessesMatching((stat) => stat.pid === sleeperPid)).toEqual([]);
+  });
+
   it('stops an agent whose tool sleeps without output or CPU for the idle timeout', async () => {
     server.addRule({ match: 'idle task', turns: [bashTurn('sleep 120 && echo late > late.txt'), textTurn('stopped')] });
 
