@@ -159,7 +159,10 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     });
     // Once the CLI is gone, whatever its tools left running is orphaned (and may hold our pipes open).
     watchdog?.start();
-    subprocess.on('exit', () => (exited = true) && kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId, startTime).then((found) => void (leftProcesses = found))));
+    subprocess.on('exit', () => {
+      exited = true;
+      kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId, startTime).then((found) => void (leftProcesses = found)));
+    });
     input.write(request.prompt, null);
     callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId) }));
 
