@@ -41,6 +41,13 @@ interface Remote {
   authEnv: Record<string, string>;
 }
 
+/** A spare being placed at the sandbox's path while the remote is asked (see placeSpareAhead). */
+interface PlacedAhead {
+  /** The mirror's remote-tracking refs, read once for both. */
+  localRefs: Promise<string>;
+  placed: Promise<SpareState | null>;
+}
+
 interface MirrorSync {
   mirrorAction: 'cloned' | 'fetched';
   baseBranch: string;
@@ -128,14 +135,7 @@ export class SandboxManager {
   private async handToAgent(sandboxPath: string, mirrorPath: string): Promise<void> {
     const owner = this.options.agentOwner;
     if (!owner) return;
-    if (this.sharedMirrors.has(mirrorPath)) {
-      // Nothing of the mirror changed hands since it was shared but this worktree's admin folder: one chown for both.
-      const adminDir = await worktreeAdminDirOf(sandboxPath);
-      const ownAdminDir = adminDir && path.dirname(adminDir) === path.join(mirrorPath, 'worktrees') ? [adminDir] : [];
-      await runProcessChecked('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath, ...ownAdminDir]);
-      allowTraversalBetween(this.options.workOrderDir, sandboxPath);
-      return;
-    }
+    if (this.sharedMirrors.has(mirrorPath)) return this.handWorktreeToAgent(sandboxPath, mirrorPath);
     // The sandbox and the mirror are handed over side by side: no file is in both.
     await Promise.all([
       (async () => {
@@ -148,6 +148,19 @@ export class SandboxManager {
       })(),
     ]);
     this.sharedMirrors.add(mirrorPath);
+  }
+
+  /**
+   * A worktree of a mirror already shared with the agent: nothing of the mirror changed hands since but this worktree's
+   * admin folder, so one chown for both.
+   */
+  private async handWorktreeToAgent(sandboxPath: string, mirrorPath: string): Promise<void> {
+    const owner = this.options.agentOwner;
+    if (!owner) return;
+    const adminDir = await worktreeAdminDirOf(sandboxPath);
+    const ownAdminDir = adminDir && path.dirname(adminDir) === path.join(mirrorPath, 'worktrees') ? [adminDir] : [];
+    await runProcessChecked('chown', ['-R', '--no-dereference', `${owner.uid}:${owner.gid}`, '--', sandboxPath, ...ownAdminDir]);
+    allowTraversalBetween(this.options.workOrderDir, sandboxPath);
   }
 
   /**
@@ -187,8 +200,17 @@ export class SandboxManager {
   private async createWorktree(request: SandboxRequest, sandboxPath: string, remote: Remote, askedAt: number): Promise<Sandbox> {
     const mirrorPath = this.mirrorPathFor(request);
     const sandbox = await this.mirrorLock.run(mirrorPath, async (): Promise<Sandbox> => {
-      const { mirrorAction, baseBranch, refs } = await this.syncMirror(request, mirrorPath, remote, askedAt, 'base');
+      const ahead = this.placeSpareAhead(request, mirrorPath, sandboxPath);
+      const synced = await this.syncMirror(request, mirrorPath, remote, askedAt, 'base', ahead?.localRefs).catch(async (error: unknown) => {
+        await this.undoPlacedAhead(ahead, mirrorPath, sandboxPath);
+        throw error;
+      });
+      const { mirrorAction, baseBranch, refs } = synced;
       const baseRef = `origin/${baseBranch}`;
+      if (await this.finishPlacedAhead(ahead, request, mirrorPath, sandboxPath, synced)) {
+        this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch, from_spare: true, placed_ahead: true });
+        return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: false, mirrorAction };
+      }
       if (await this.isUsableCheckout(sandboxPath)) {
         await this.handToAgent(sandboxPath, mirrorPath);
         return { sandboxPath, baseBranch, baseRef, mirrorPath, reused: true, mirrorAction };
@@ -206,6 +228,64 @@ export class SandboxManager {
     });
     this.refillLater(this.worktreeSpares, request, mirrorPath, sandbox.baseBranch);
     return sandbox;
+  }
+
+  /**
+   * The remote's answer is a warm setup's longest wait. Meanwhile a spare made at the mirror's state (with the default
+   * branch of its last sync) is placed and handed to the agent, to be kept when the answer shows the mirror current (the
+   * usual case) and undone otherwise. Only for a first try on a mirror already shared with the agent, whose hand-over
+   * is the sandbox's alone: a fetch in between rewrites shared parts, which the usual path then shares again.
+   * Null when not tried; `placed` resolves to null when no current spare was there or anything failed (nothing left).
+   */
+  private placeSpareAhead(request: SandboxRequest, mirrorPath: string, sandboxPath: string): PlacedAhead | null {
+    const guessedBase = this.lastSync.get(mirrorPath)?.baseBranch;
+    const shared = !this.options.agentOwner || this.sharedMirrors.has(mirrorPath);
+    if (!this.worktreeSpares.enabled || !guessedBase || !shared || existsSync(sandboxPath) || !existsSync(path.join(mirrorPath, 'HEAD'))) return null;
+    const localRefs = remoteRefsOf(mirrorPath);
+    const placed = (async (): Promise<SpareState | null> => {
+      const wanted = mirrorStateFrom(await localRefs, request.cloneUrl, guessedBase);
+      await this.dropRegistrationOf(mirrorPath, sandboxPath);
+      if (!(await this.worktreeSpares.claim(mirrorPath, wanted, sandboxPath, { currentOnly: true }))) return null;
+      await this.handWorktreeToAgent(sandboxPath, mirrorPath);
+      return wanted;
+    })().catch(async (error: unknown) => {
+      this.debug(request, 'sandbox_spare_ahead_failed', { mirror_path: mirrorPath, error: String(error) });
+      await this.removePlaced(mirrorPath, sandboxPath).catch(() => undefined);
+      return null;
+    });
+    return { localRefs, placed };
+  }
+
+  /**
+   * True when the sandbox placed ahead is what the usual path would make now: as placed when the mirror was current,
+   * else moved on to the base's new tip (the fetch's new parts of the mirror shared with the agent again, then checked
+   * out as the agent, whose the sandbox is now). False, with nothing left at the sandbox's path, when nothing was placed or it cannot be.
+   */
+  private async finishPlacedAhead(ahead: PlacedAhead | null, request: SandboxRequest, mirrorPath: string, sandboxPath: string, synced: MirrorSync): Promise<boolean> {
+    const placed = await ahead?.placed;
+    if (!placed) return false;
+    try {
+      // Refs null: the sync fetched, or another setup's sync just did (the mirror as that left it).
+      const now = synced.refs === null ? await mirrorStateOf(mirrorPath, request.cloneUrl, synced.baseBranch) : mirrorStateFrom(synced.refs, request.cloneUrl, synced.baseBranch);
+      if (now.commit === placed.commit) return true;
+      await this.handToAgent(sandboxPath, mirrorPath);
+      await git(['checkout', '--quiet', '--force', '--detach', now.commit], { cwd: sandboxPath, as: this.agentGit });
+      return true;
+    } catch (error) {
+      this.debug(request, 'sandbox_spare_ahead_failed', { mirror_path: mirrorPath, error: String(error) });
+      await this.removePlaced(mirrorPath, sandboxPath);
+      return false;
+    }
+  }
+
+  private async undoPlacedAhead(ahead: PlacedAhead | null, mirrorPath: string, sandboxPath: string): Promise<void> {
+    if (await ahead?.placed) await this.removePlaced(mirrorPath, sandboxPath);
+  }
+
+  /** Removes a worktree placed at the sandbox's path, registration and all (pruned once its folder is gone). */
+  private async removePlaced(mirrorPath: string, sandboxPath: string): Promise<void> {
+    await rm(sandboxPath, { recursive: true, force: true });
+    await git(['worktree', 'prune'], { cwd: mirrorPath });
   }
 
   /** A spare that cannot be claimed is never a failed setup: the sandbox is made the usual way instead. */
@@ -246,6 +326,8 @@ export class SandboxManager {
     remote: Remote,
     askedAt: number,
     scope: SyncScope,
+    /** The mirror's remote-tracking refs, when the caller already asked for them. */
+    localRefs?: Promise<string>,
   ): Promise<MirrorSync> {
     // Work orders that queued for the lock while another one synced: that sync started after they asked, so it saw
     // the remote as recently as their own would (six at once on one repository ask the remote once, not six times).
@@ -254,12 +336,18 @@ export class SandboxManager {
       return { mirrorAction: 'fetched', baseBranch: recent.baseBranch, refs: null };
     }
     const startedAt = performance.now();
-    const synced = await this.fetchMirror(request, mirrorPath, remote, scope);
+    const synced = await this.fetchMirror(request, mirrorPath, remote, scope, localRefs);
     this.lastSync.set(mirrorPath, { startedAt, baseBranch: synced.baseBranch, complete: synced.complete });
     return synced;
   }
 
-  private async fetchMirror(request: SandboxRequest, mirrorPath: string, { access, authEnv }: Remote, scope: SyncScope): Promise<MirrorSync & { complete: boolean }> {
+  private async fetchMirror(
+    request: SandboxRequest,
+    mirrorPath: string,
+    { access, authEnv }: Remote,
+    scope: SyncScope,
+    localRefs?: Promise<string>,
+  ): Promise<MirrorSync & { complete: boolean }> {
     if (!existsSync(path.join(mirrorPath, 'HEAD'))) {
       this.sharedMirrors.delete(mirrorPath);
       await rm(mirrorPath, { recursive: true, force: true });
@@ -283,7 +371,7 @@ export class SandboxManager {
     // Over HTTP from this process when the mirror's origin is plainly the request's URL (see readRefsOverHttp).
     const origin = plainOriginUrl(mirrorPath);
     const http = origin === request.cloneUrl ? { url: origin, access, onDeclined: (reason: string) => this.debug(request, 'sandbox_http_refs_declined', { reason }) } : undefined;
-    const [remote, refs] = await Promise.all([readRemoteHeads(mirrorPath, 'origin', authEnv, http), remoteRefsOf(mirrorPath)]);
+    const [remote, refs] = await Promise.all([readRemoteHeads(mirrorPath, 'origin', authEnv, http), localRefs ?? remoteRefsOf(mirrorPath)]);
     const agreement = mirrorAgreesWith(remote, refs);
     if (isCurrentFor(scope, agreement)) {
       // Retention reads FETCH_HEAD's time as the mirror's last use; a fetch that had nothing to bring would have set it.

@@ -77,10 +77,13 @@ export class SparePool {
     return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
   }
 
-  /** Places a ready spare at `sandboxPath`, moved on to `wanted` first when it was made earlier; false when none was. */
-  async claim(mirrorPath: string, wanted: SpareState, sandboxPath: string): Promise<boolean> {
+  /**
+   * Places a ready spare at `sandboxPath`, moved on to `wanted` first when it was made earlier; false when none was.
+   * `currentOnly`: only a spare made at `wanted` is taken, as it is.
+   */
+  async claim(mirrorPath: string, wanted: SpareState, sandboxPath: string, options: { currentOnly?: boolean } = {}): Promise<boolean> {
     const spares = await this.readySpares(mirrorPath);
-    const spare = spares.find((candidate) => this.kind.isCurrent(candidate.made, wanted)) ?? spares[0];
+    const spare = spares.find((candidate) => this.kind.isCurrent(candidate.made, wanted)) ?? (options.currentOnly ? undefined : spares[0]);
     if (!spare) return false;
     rmSync(spare.marker, { force: true });
     if (!this.kind.isCurrent(spare.made, wanted) && !(await this.kind.moveOn(mirrorPath, spare.sparePath, spare.made, wanted))) {

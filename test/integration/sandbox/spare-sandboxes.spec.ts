@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
 import { prepareAgentIdentity } from '../../../src/agent/agent-identity.js';
 import { createLogger } from '../../../src/logger.js';
@@ -110,6 +111,64 @@ describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
     expect(await readFile(path.join(sandbox.sandboxPath, 'src', 'a.txt'), 'utf8')).toBe('changed\n');
     expect(await readFile(path.join(sandbox.sandboxPath, 'later.txt'), 'utf8')).toBe('later\n');
     expect(run(sandbox.sandboxPath, 'status', '--porcelain')).toBe('');
+  });
+
+  /** A manager whose log is read back: `created()` are the fields of its sandbox_worktree_created lines. */
+  const loggingManager = (options: { agentOwner?: { uid: number; gid: number; home: string } } = {}) => {
+    const lines = new PassThrough();
+    const logged: string[] = [];
+    lines.on('data', (chunk: Buffer) => logged.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+    const manager = new SandboxManager({
+      repositoryDir: path.join(root, 'repositories'),
+      workOrderDir: path.join(root, 'work-orders'),
+      logger: createLogger('debug', { format: 'json', destination: lines }),
+      spareSandboxes: 1,
+      ...options,
+    });
+    const created = () => logged.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === 'sandbox_worktree_created');
+    return { manager, created, logged };
+  };
+
+  it('places the spare while the remote is asked and keeps it when the mirror is current; moves it on when the remote moved', async () => {
+    const { manager, created, logged } = loggingManager();
+    sandboxes = manager;
+    // The first setup clones the mirror: nothing to place ahead of a sync that never ran.
+    await createSettled();
+    const [spare] = await spares();
+    const spareAdmin = await adminNameOf(spare!);
+
+    const current = await sandboxes.create(request(), {});
+    expect(created().at(-1)).toMatchObject({ from_spare: true, placed_ahead: true, sandbox_path: current.sandboxPath });
+    expect(await adminNameOf(current.sandboxPath)).toBe(spareAdmin);
+    expect(run(current.sandboxPath, 'rev-parse', 'HEAD')).toBe(trunkTip());
+    expect(run(current.sandboxPath, 'status', '--porcelain')).toBe('');
+
+    await sandboxes.settled();
+    const [madeBefore] = await spares();
+    const madeBeforeAdmin = await adminNameOf(madeBefore!);
+    await forge.commitToBranch('acme', repositoryName, { branch: 'trunk', files: { 'later.txt': 'later\n', 'src/a.txt': 'changed\n' }, message: 'later' });
+    const movedOn = await sandboxes.create(request(), {});
+    expect(created().at(-1)).toMatchObject({ from_spare: true, placed_ahead: true, sandbox_path: movedOn.sandboxPath });
+    expect(await adminNameOf(movedOn.sandboxPath)).toBe(madeBeforeAdmin);
+    expect(run(movedOn.sandboxPath, 'rev-parse', 'HEAD')).toBe(trunkTip());
+    expect(await readFile(path.join(movedOn.sandboxPath, 'src', 'a.txt'), 'utf8')).toBe('changed\n');
+    expect(run(movedOn.sandboxPath, 'status', '--porcelain')).toBe('');
+    expect(logged.join('\n')).not.toContain('sandbox_spare_ahead_failed');
+    run(mirrorPath, 'worktree', 'prune');
+    expect(registered()).toEqual(expect.arrayContaining([current.sandboxPath, movedOn.sandboxPath]));
+  });
+
+  it('places nothing ahead for a retried setup whose sandbox is already there', async () => {
+    const { manager, created } = loggingManager();
+    sandboxes = manager;
+    await createSettled();
+    const retried = await createSettled('wo-0000beef');
+    const loggedBefore = created().length;
+
+    const again = await sandboxes.create(request('wo-0000beef'), {});
+    expect(again).toMatchObject({ sandboxPath: retried.sandboxPath, reused: true });
+    expect(created().slice(loggedBefore)).toEqual([]);
+    expect((await spares()).length).toBe(1);
   });
 
   const damages: Array<[string, (spare: string) => Promise<void>]> = [
@@ -270,5 +329,29 @@ describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
     }
     const cloneStatus = await asAgent('git', '-C', clone.sandboxPath, 'status', '--porcelain');
     expect({ exitCode: cloneStatus.exitCode, stdout: cloneStatus.stdout }).toEqual({ exitCode: 0, stdout: '' });
+  });
+
+  asRoot('moves a spare placed ahead on as the agent when the remote moved, and the agent can commit there', async () => {
+    await chmod(root, 0o711);
+    const identity = await prepareAgentIdentity({ AWO_HOME: root, workOrderDir: path.join(root, 'work-orders'), repositoryDir: path.join(root, 'repositories') });
+    if (!identity.isolated) throw new Error(identity.reason);
+    const agent = { uid: identity.uid, gid: identity.gid, home: identity.home };
+    const { manager, created } = loggingManager({ agentOwner: agent });
+    sandboxes = manager;
+    await createSettled();
+    await forge.commitToBranch('acme', repositoryName, { branch: 'trunk', files: { 'later.txt': 'later\n' }, message: 'later' });
+
+    const sandbox = await sandboxes.create(request(), {});
+    expect(created().at(-1)).toMatchObject({ from_spare: true, placed_ahead: true });
+    const asAgent = (...args: string[]) => execa('git', ['-C', sandbox.sandboxPath, '-c', 'user.name=agent', '-c', 'user.email=agent@example.com', ...args], { uid: agent.uid, gid: agent.gid, reject: false, env: { PATH: process.env.PATH, HOME: agent.home } });
+    expect((await asAgent('rev-parse', 'HEAD')).stdout).toBe(trunkTip());
+    for (const own of [sandbox.sandboxPath, path.join(sandbox.sandboxPath, 'later.txt')]) expect([own, (await stat(own)).uid]).toEqual([own, agent.uid]);
+    expect((await asAgent('status', '--porcelain')).stdout).toBe('');
+    await writeFile(path.join(sandbox.sandboxPath, 'agent.txt'), 'agent\n');
+    await execa('chown', [`${agent.uid}:${agent.gid}`, path.join(sandbox.sandboxPath, 'agent.txt')]);
+    expect((await asAgent('switch', '--quiet', '-c', 'feat/agent')).exitCode).toBe(0);
+    expect((await asAgent('add', 'agent.txt')).exitCode).toBe(0);
+    const commit = await asAgent('commit', '--quiet', '-m', 'agent work');
+    expect({ exitCode: commit.exitCode, stderr: commit.stderr }).toEqual({ exitCode: 0, stderr: '' });
   });
 });
