@@ -1,5 +1,6 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import type { AdmissionJoinAnswer, AdmissionJoinInput, EarlyAdmissions } from '../temporal/worker/early-admissions.js';
 import {
   type AdmissionQueue,
   type AdmissionRequest,
@@ -15,6 +16,8 @@ export interface AdmissionDeps {
   /** Read per request, so a changed limit applies to the next work order. */
   maxConcurrent: () => Promise<number>;
   isWorkOrderOpen: (agentWorkOrderId: string) => Promise<boolean>;
+  /** Joins the API of this process began (see EarlyAdmissions); the worker's own join is given to it here. */
+  early?: EarlyAdmissions;
 }
 
 export function createAdmissionActivities(deps: AdmissionDeps) {
@@ -35,6 +38,25 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
     await deps.client.workflow.signalWithStart(admissionControllerWorkflowName, { ...controllerOptions(request), signal: admissionRequestSignal, signalArgs: [request] });
   };
   const joinByUpdate = (request: AdmissionRequest) => deps.client.workflow.getHandle(controllerId).executeUpdate(admissionJoinUpdate, { args: [request] });
+  const joinAtController = async (input: AdmissionJoinInput): Promise<AdmissionJoinAnswer> => {
+    const request = await admissionRequest(input);
+    try {
+      try {
+        return { controllerId, ...(await joinByUpdate(request)) };
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        // The first work order to ask (or the first since the controller ended): start it, then ask.
+        await deps.client.workflow.start(admissionControllerWorkflowName, { ...controllerOptions(request), workflowIdConflictPolicy: 'USE_EXISTING' });
+        return { controllerId, ...(await joinByUpdate(request)) };
+      }
+    } catch (error) {
+      // Other errors are retried: joining twice keeps one place in line and answers with it.
+      if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+    }
+    await joinBySignal(request);
+    return { controllerId, granted: false };
+  };
+  deps.early?.attach(joinAtController);
 
   return {
     /** Work orders from before lean orchestration: join, then wait for the grant signal. */
@@ -48,23 +70,10 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
      * order goes on to its sandbox in the same workflow task. A controller that does not know the update (older code)
      * is joined by signal, and the grant comes as a signal.
      */
-    async joinAdmission(input: { agentWorkOrderId: string; submittedAt: string }): Promise<{ controllerId: string; granted: boolean }> {
-      const request = await admissionRequest(input);
-      try {
-        try {
-          return { controllerId, ...(await joinByUpdate(request)) };
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-          // The first work order to ask (or the first since the controller ended): start it, then ask.
-          await deps.client.workflow.start(admissionControllerWorkflowName, { ...controllerOptions(request), workflowIdConflictPolicy: 'USE_EXISTING' });
-          return { controllerId, ...(await joinByUpdate(request)) };
-        }
-      } catch (error) {
-        // Other errors are retried: joining twice keeps one place in line and answers with it.
-        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
-      }
-      await joinBySignal(request);
-      return { controllerId, granted: false };
+    async joinAdmission(input: AdmissionJoinInput): Promise<AdmissionJoinAnswer> {
+      // Begun by the API of this process when it started the work order; one that failed is joined again here.
+      const early = await deps.early?.take(input.agentWorkOrderId)?.catch(() => null);
+      return early ?? joinAtController(input);
     },
 
     /** The subset of these work orders whose workflows are still running. */

@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import type { EarlyAdmissions } from './early-admissions.js';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import { createActivities } from '../../activities/create-activities.js';
 import { createPrepareWorkOrderActivity } from '../../activities/prepare-work-order.activity.js';
@@ -44,6 +45,8 @@ export async function createWorkOrderWorkers(options: {
   logger: Logger;
   /** Where the agent's environment comes from; the process's own by default. */
   env?: NodeJS.ProcessEnv;
+  /** Admission joins the API of this process begins (`npm start`). */
+  earlyAdmissions?: EarlyAdmissions;
 }): Promise<WorkOrderWorkers> {
   const { config, connection, logger } = options;
   const sharedTaskQueue = config.AWO_TASK_QUEUE;
@@ -57,7 +60,13 @@ export async function createWorkOrderWorkers(options: {
   // Activities that talk to Temporal itself (admission) share the worker's connection.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const workOrderActivities = createActivities(deps);
-  const admissionActivities = createAdmissionActivities({ client, sharedTaskQueue, maxConcurrent: () => settings.maxConcurrent(), isWorkOrderOpen: workOrderOpenProbe(client) });
+  const admissionActivities = createAdmissionActivities({
+    client,
+    sharedTaskQueue,
+    maxConcurrent: () => settings.maxConcurrent(),
+    isWorkOrderOpen: workOrderOpenProbe(client),
+    ...(options.earlyAdmissions ? { early: options.earlyAdmissions } : {}),
+  });
   const activities = {
     ...workOrderActivities,
     ...admissionActivities,

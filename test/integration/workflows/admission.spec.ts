@@ -1,7 +1,9 @@
-import { WorkflowHandle } from '@temporalio/client';
+import { WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import { readAdmissionQueue, queuePositionOf } from '../../../temporal/client/admission-queue-reader.js';
-import { type AdmissionQueue, admissionControllerId } from '../../../workflows/admission-messages.js';
+import { type AdmissionQueue, admissionControllerId, admissionReleaseSignal } from '../../../workflows/admission-messages.js';
+import { createAdmissionActivities } from '../../../activities/admission.activities.js';
+import { EarlyAdmissions } from '../../../temporal/worker/early-admissions.js';
 import { textTurn, writeTurn } from '../../fixtures/model-server.js';
 import { gate } from '../../utils/scripted-steps.js';
 import { finalState, waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
@@ -62,4 +64,43 @@ describe('admission control across the deployment', () => {
       return drained.admitted.length === 0 && drained.waiting.length === 0;
     }, 'every slot to be released');
   });
+
+  it('a join begun when the work order started is the one its prepare gets: one place in line, no second join', async () => {
+    const early = new EarlyAdmissions();
+    const activities = createAdmissionActivities({
+      client: harness.client,
+      sharedTaskQueue: harness.taskQueue,
+      maxConcurrent: async () => 2,
+      isWorkOrderOpen: async () => true,
+      early,
+    });
+    const controller = harness.client.workflow.getHandle(admissionControllerId(harness.taskQueue));
+    const joinsBefore = await joinUpdatesOf(controller);
+
+    early.begin({ agentWorkOrderId: 'wo-ea000001', submittedAt: new Date().toISOString() });
+    await waitFor(async () => (await joinUpdatesOf(controller)) - joinsBefore === 1, 'the join begun at the start to reach the controller');
+    const answer = await activities.joinAdmission({ agentWorkOrderId: 'wo-ea000001', submittedAt: new Date().toISOString() });
+
+    expect(answer).toEqual({ controllerId: admissionControllerId(harness.taskQueue), granted: true });
+    expect((await joinUpdatesOf(controller)) - joinsBefore).toBe(1);
+    expect((await controller.query<AdmissionQueue>('admissionQueue')).admitted.filter((id) => id === 'wo-ea000001')).toHaveLength(1);
+    // Taken once: a retried prepare joins itself, and the controller answers with the same place.
+    expect(early.take('wo-ea000001')).toBeNull();
+    await expect(activities.joinAdmission({ agentWorkOrderId: 'wo-ea000001', submittedAt: new Date().toISOString() })).resolves.toMatchObject({ granted: true });
+    expect((await joinUpdatesOf(controller)) - joinsBefore).toBe(2);
+    await controller.signal(admissionReleaseSignal, { agentWorkOrderId: 'wo-ea000001' });
+    await waitFor(async () => !(await controller.query<AdmissionQueue>('admissionQueue')).admitted.includes('wo-ea000001'), 'the slot to be released');
+  });
 });
+
+const grpcNotFound = 5;
+
+/** Admission joins the controller's current run has taken by update. */
+async function joinUpdatesOf(controller: WorkflowHandle): Promise<number> {
+  const history = await controller.fetchHistory().catch((error: unknown) => {
+    // Not started yet: the first join starts it.
+    if (error instanceof WorkflowNotFoundError || (error as { code?: number }).code === grpcNotFound) return { events: [] };
+    throw error;
+  });
+  return (history.events ?? []).filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'admissionJoin').length;
+}
