@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentEvent, AgentExit, AgentRunOutcome } from '../src/agent/agent-types.js';
 import { SerialWriter } from '../src/artifacts/serial-writer.js';
+import { BatchedLines } from '../src/artifacts/batched-lines.js';
 import { CommandNotFoundError, loadCommand, renderCommand } from '../src/commands/command-loader.js';
 import { buildStepArguments } from '../src/commands/step-arguments.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -79,6 +80,7 @@ export function createRunAgentActivity(
         deps.agentSettings(),
       ]);
       const writer = new SerialWriter();
+      const outputLines = new BatchedLines(writer, (lines) => deps.artifacts.appendAgentOutput(input.agentWorkOrderId, stepLabel, lines));
       // The prompt file is for people: written while the agent starts, flushed before the step ends.
       writer.push(async () => void (await deps.artifacts.savePrompt(input.agentWorkOrderId, stepLabel, prompt)));
       workOrderEvent(deps, input.agentWorkOrderId, input.step, 'info', 'agent_step_started', {
@@ -156,7 +158,7 @@ export function createRunAgentActivity(
             }
             if (event.type === 'result' && event.result.sessionId) sessionId = event.result.sessionId;
             progressed();
-            writer.push(() => deps.artifacts.appendAgentOutput(input.agentWorkOrderId, stepLabel, rawLine));
+            outputLines.push(rawLine);
             const logged = agentLogEntry(event);
             if (logged) workOrderEvent(deps, input.agentWorkOrderId, input.step, logged.level, logged.event, logged.fields);
           },

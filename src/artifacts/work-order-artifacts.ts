@@ -21,10 +21,10 @@ export class WorkOrderArtifacts {
     return this.write(agentWorkOrderId, 'prompts', `${stepLabel}.md`, prompt);
   }
 
-  async appendAgentOutput(agentWorkOrderId: string, stepLabel: string, rawLine: string): Promise<void> {
+  async appendAgentOutput(agentWorkOrderId: string, stepLabel: string, rawLines: string[]): Promise<void> {
     const file = path.join(this.folder(agentWorkOrderId), 'outputs', `${stepLabel}.jsonl`);
     await makeFolder(path.dirname(file));
-    await appendFile(file, `${rawLine}\n`);
+    await appendFile(file, rawLines.map((line) => `${line}\n`).join(''));
   }
 
   async saveMetadata(agentWorkOrderId: string, metadata: Record<string, unknown>): Promise<void> {
