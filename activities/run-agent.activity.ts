@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AgentEvent, AgentExit, AgentRunOutcome } from '../src/agent/agent-types.js';
+import type { AgentEvent, AgentExit, AgentRunOutcome, RunningAgent } from '../src/agent/agent-types.js';
 import { SerialWriter } from '../src/artifacts/serial-writer.js';
 import { BatchedLines } from '../src/artifacts/batched-lines.js';
 import { CommandNotFoundError, loadCommand, renderCommand } from '../src/commands/command-loader.js';
@@ -132,6 +132,7 @@ export function createRunAgentActivity(
           },
           onSpawn: (pid, agent) => {
             heartbeat.runStarted();
+            afterTurn.agentStarted(agent);
             agentPid = pid;
             writer.push(() => recordRunningAgent(pidFile, pid, sessionId));
             void injection?.stop();
@@ -224,18 +225,27 @@ export function createRunAgentActivity(
 }
 
 /**
- * The git evidence of the step, read while the CLI shuts down after its last turn's result (tens of milliseconds in
- * which it changes nothing in the sandbox) instead of after it exited. It counts only when nothing came after that
- * result and no process of the agent outlived the CLI; otherwise the evidence is read afresh after the run.
+ * The git evidence of the step, read after each tool's result while the model writes its next answer (one reading at
+ * a time, the next begun when it ends if another tool finished meanwhile). The turn's result takes the newest one when
+ * no tool event came after it began and no tool process ran then (one sent to the background may change the sandbox
+ * later); otherwise it reads afresh, while the CLI shuts down (tens of milliseconds in which it changes nothing in the
+ * sandbox). That reading counts only when nothing came after the result and no process of the agent outlived the
+ * CLI; otherwise the evidence is read afresh after the run.
  *
  * When `createPR` comes next, a successful turn that left commits on a branch of its own starts pushing that branch
- * at once (not awaited here): `createPR` finds it pushed, or pushes what it reads when that differs. So does every tool
- * result that leaves new commits there, before the turn ends (a step that then fails may leave its branch pushed).
+ * at once (not awaited here): `createPR` finds it pushed, or pushes what it reads when that differs. So does every
+ * reading after a tool that finds new commits there, before the turn ends (a step that then fails may leave its branch
+ * pushed); the pushes skip a tip already there and replace an amended one (BranchPushes).
  */
 class EvidenceAfterTurn {
   private events = 0;
+  private toolEvents = 0;
   private read: { afterEvents: number; reading: Promise<SandboxReading | null> } | null = null;
+  /** The newest reading begun after a tool's result while no tool process ran, and how many tool events had come. */
+  private afterTool: { toolEvents: number; reading: Promise<SandboxReading | null> } | null = null;
   private readingAfterTool = false;
+  private toolResultWhileReading = false;
+  private agent: RunningAgent | null = null;
 
   constructor(
     private readonly deps: ActivityDeps,
@@ -243,30 +253,48 @@ class EvidenceAfterTurn {
     private readonly pushes: BranchPushes,
   ) {}
 
+  agentStarted(agent: RunningAgent): void {
+    this.agent = agent;
+    this.afterTool = null;
+  }
+
   noteEvent(event: AgentEvent): void {
     this.events += 1;
-    if (event.type === 'tool_result' && !event.isError) this.pushAfterTool();
+    if (event.type === 'tool_used' || event.type === 'tool_result') this.toolEvents += 1;
+    if (event.type === 'tool_result') this.readAfterTool();
     if (event.type !== 'result' || !this.input.observe) return;
+    const current = this.afterTool?.toolEvents === this.toolEvents ? this.afterTool.reading : null;
     // The same git commands as the evidence alone: their `log` gives the pull request's commit list too.
-    const reading = readGitEvidenceAndCommits(this.input.sandboxPath, this.input.observe.baseRef, this.deps.sandboxes.agentGit).catch(() => null);
+    const reading = current ?? this.readSandbox();
     this.read = { afterEvents: this.events, reading };
     const target = this.input.pushForPullRequest;
     if (target && !event.result.isError) void reading.then((read) => this.pushIfCommitted(target, read));
   }
 
-  /**
-   * A tool the agent ran may have committed (the commit step's `git commit`): the commits go to the forge while the
-   * agent writes its last words, not after. One read at a time; the turn's result still pushes its own tip, and the
-   * pushes skip a tip already there and replace an amended one (BranchPushes).
-   */
-  private pushAfterTool(): void {
-    const target = this.input.pushForPullRequest;
-    if (!target || !this.input.observe || this.readingAfterTool) return;
+  private readAfterTool(): void {
+    if (!this.input.observe) return;
+    if (this.readingAfterTool) {
+      this.toolResultWhileReading = true;
+      return;
+    }
     this.readingAfterTool = true;
-    void readGitEvidenceAndCommits(this.input.sandboxPath, this.input.observe.baseRef, this.deps.sandboxes.agentGit)
-      // Once the result has come, its own reading pushes: this older one must not follow it with an older tip.
-      .then((read) => (this.read ? undefined : this.pushIfCommitted(target, read)), () => undefined)
-      .finally(() => (this.readingAfterTool = false));
+    const toolEvents = this.toolEvents;
+    const settled = this.agent?.toolsRunning() === false;
+    const reading = this.readSandbox();
+    this.afterTool = settled ? { toolEvents, reading } : null;
+    const target = this.input.pushForPullRequest;
+    // Once the result has come, its own reading pushes: this older one must not follow it with an older tip.
+    if (target) void reading.then((read) => (this.read ? undefined : this.pushIfCommitted(target, read)));
+    void reading.finally(() => {
+      this.readingAfterTool = false;
+      if (!this.toolResultWhileReading || this.read) return;
+      this.toolResultWhileReading = false;
+      this.readAfterTool();
+    });
+  }
+
+  private readSandbox(): Promise<SandboxReading | null> {
+    return readGitEvidenceAndCommits(this.input.sandboxPath, this.input.observe!.baseRef, this.deps.sandboxes.agentGit).catch(() => null);
   }
 
   private pushIfCommitted(target: PushForPullRequest, read: SandboxReading | null): void {

@@ -83,6 +83,8 @@ export interface AgentExit {
 export interface RunningAgent {
   /** false when the run no longer takes prompts (its last turn ended); the caller keeps the prompt for later. */
   injectPrompt(promptId: string, text: string): boolean;
+  /** Whether a process the agent ran as a tool still runs; null when it cannot be told (no session yet, no /proc). */
+  toolsRunning(): boolean | null;
 }
 
 export interface AgentRunOutcome {

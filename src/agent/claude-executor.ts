@@ -127,8 +127,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     // The turn ended cleanly, no prompt is left to take and no tool the agent ran still runs: the CLI only shuts down
     // from here (about 50 ms), changing nothing in the sandbox, so the caller gets its outcome now.
     const settleIfAlone = () => {
-      const tools = seen.sessionId ? toolProcesses(seen.sessionId, startTime) : null;
-      if (!tools || tools.length > 0 || stopReason || exited || 'callbackError' in seen) return;
+      if (toolsRunning() !== false || stopReason || exited || 'callbackError' in seen) return;
       watchdog?.stop();
       request.signal?.removeEventListener('abort', onAbort);
       turnEnd.settle({
@@ -164,7 +163,11 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       kills.push(killProcessGroup(pid, killGraceMs, seen.sessionId, startTime).then((found) => void (leftProcesses = found)));
     });
     input.write(request.prompt, null);
-    callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId) }));
+    const toolsRunning = () => {
+      const tools = seen.sessionId ? toolProcesses(seen.sessionId, startTime) : null;
+      return tools && tools.length > 0;
+    };
+    callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId), toolsRunning }));
 
     const ended = (async (): Promise<AgentRunOutcome> => {
       const finished = await closed;
