@@ -70,9 +70,16 @@ export class HistoryWatches {
 
   /**
    * The describe of a workflow by id, kept while its run's history is the length this describe reported. `open` says
-   * whether the described run can still change.
+   * whether the described run can still change; `settled`, whether the answer may be kept at all: one taken while a
+   * workflow task runs is not, since the long poll reported the events of a task's completion only with the next batch
+   * (20-40 ms later on the dev server), and a work order's last task is the one that makes it `completed`.
    */
-  async describe<T extends RunRef & { historyLength: number }>(workflowId: string, fetch: () => Promise<T>, open: (description: T) => boolean): Promise<T> {
+  async describe<T extends RunRef & { historyLength: number }>(
+    workflowId: string,
+    fetch: () => Promise<T>,
+    open: (description: T) => boolean,
+    settled: (description: T) => boolean = () => true,
+  ): Promise<T> {
     const now = this.now();
     const closed = this.closed.get(workflowId);
     if (closed && now - closed.at < this.limits.closedTtlMs) return closed.value as T;
@@ -92,7 +99,8 @@ export class HistoryWatches {
     if (this.stopped) return description;
     const followed = this.follow({ workflowId, runId: description.runId });
     followed.described = Math.max(followed.described, description.historyLength);
-    followed.kept.set('describe', { length: description.historyLength, value: description });
+    if (settled(description)) followed.kept.set('describe', { length: description.historyLength, value: description });
+    else followed.kept.delete('describe');
     return description;
   }
 

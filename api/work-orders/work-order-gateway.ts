@@ -99,6 +99,7 @@ export class WorkOrderGateway implements OnModuleDestroy {
         return description;
       },
       isOpenExecution,
+      noWorkflowTaskInFlight,
     );
   }
 
@@ -275,3 +276,14 @@ function asFinalRecord(value: unknown, agentWorkOrderId: string): FinalRecord | 
   const record = value as Partial<FinalRecord> | null | undefined;
   return typeof record === 'object' && record !== null && record.agent_work_order_id === agentWorkOrderId ? (record as FinalRecord) : undefined;
 }
+
+/**
+ * No worker is running a workflow task of it: the state described then changes only with events the history's long
+ * poll reports. (A task only scheduled may wait long for a worker; it is kept.)
+ */
+function noWorkflowTaskInFlight(description: { raw: { pendingWorkflowTask?: { state?: unknown } | null } }): boolean {
+  return description.raw.pendingWorkflowTask?.state !== pendingWorkflowTaskStarted;
+}
+
+/** PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED of Temporal's API. */
+const pendingWorkflowTaskStarted = 2;

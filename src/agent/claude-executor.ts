@@ -75,6 +75,9 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     const kills: Promise<unknown>[] = [];
     let exited = false;
     const turnEnd = new TurnEnd();
+    // Tool uses and results so far, and what the last check for tool processes found after how many of them.
+    let toolEvents = 0;
+    let lastToolsCheck: { toolEvents: number; running: boolean } | null = null;
 
     const stop = (reason: 'aborted' | 'timedOut' | 'idle') => {
       if (stopReason) return;
@@ -105,6 +108,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       watchdog?.noteOutput();
       for (const event of parseStreamJsonLine(line)) {
         if (event.type === 'session_started') seen.sessionId = event.sessionId;
+        if (event.type === 'tool_used' || event.type === 'tool_result') toolEvents += 1;
         if (event.type === 'user_message_taken') {
           const promptId = input.taken(event.text);
           if (promptId) callSafely(() => request.onPromptDelivered?.(promptId));
@@ -127,7 +131,9 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     // The turn ended cleanly, no prompt is left to take and no tool the agent ran still runs: the CLI only shuts down
     // from here (about 50 ms), changing nothing in the sandbox, so the caller gets its outcome now.
     const settleIfAlone = () => {
-      if (toolsRunning() !== false || stopReason || exited || 'callbackError' in seen) return;
+      // Only a tool starts processes: none ran at a check since the last tool event, so none runs now (a scan less).
+      const checkedSinceLastTool = lastToolsCheck?.toolEvents === toolEvents && !lastToolsCheck.running;
+      if (!(checkedSinceLastTool || toolsRunning() === false) || stopReason || exited || 'callbackError' in seen) return;
       watchdog?.stop();
       request.signal?.removeEventListener('abort', onAbort);
       turnEnd.settle({
@@ -165,7 +171,9 @@ export class ClaudeCodeExecutor implements AgentExecutor {
     input.write(request.prompt, null);
     const toolsRunning = () => {
       const tools = seen.sessionId ? toolProcesses(seen.sessionId, startTime) : null;
-      return tools && tools.length > 0;
+      const running = tools && tools.length > 0;
+      if (running !== null) lastToolsCheck = { toolEvents, running };
+      return running;
     };
     callSafely(() => request.onSpawn?.(pid, { injectPrompt: (promptId, text) => input.write(text, promptId), toolsRunning }));
 

@@ -56,6 +56,27 @@ describe('HistoryWatches', () => {
   });
   afterEach(() => watches.stop());
 
+  it('keeps no describe taken while a workflow task was in flight: the next one asks again', async () => {
+    let calls = 0;
+    let inFlight = true;
+    const describe = () =>
+      watches.describe(
+        'wo-1',
+        async () => ((calls += 1), { ...run('wo-1'), historyLength: 5, open: true, label: inFlight ? 'task running' : 'settled' }),
+        (description) => description.open,
+        (description) => description.label === 'settled',
+      );
+    await describe();
+    await server.events(5);
+    await describe();
+    await describe();
+    expect(calls).toBe(3);
+    inFlight = false;
+    await expect(describe()).resolves.toMatchObject({ label: 'settled' });
+    await describe();
+    expect(calls).toBe(4);
+  });
+
   it('answers a describe again without asking while the history has not grown, and asks once it has', async () => {
     const source = describer();
     await expect(source.describe()).resolves.toMatchObject({ label: 'first' });
