@@ -18,17 +18,17 @@ describe('the git evidence of a step at its turn\'s end', () => {
     return entries.filter((entry) => entry.event === 'git_progress_observed').map(({ step, branch, commit_count, uncommitted_files }) => ({ step, branch, commit_count, uncommitted_files }));
   }
 
-  it('counts what the last tool committed, read while the model wrote its final answer', async () => {
-    harness.model.setRules([
-      {
-        match: /^# Create Branch/m,
-        turns: [bashTurn('git checkout -q -b feat/evidence && echo one > one.txt && git add one.txt && git commit -q -m "feat: one"'), { ...textTurn('feat/evidence'), delayMs: 500 }],
-      },
-    ]);
-    const repository = await harness.createRepository('evidence');
+  /** A create-branch step whose agent runs `command`, then answers after `answerAfterMs`. */
+  async function createBranchStep(repositoryName: string, command: string, branch: string, answerAfterMs: number) {
+    harness.model.setRules([{ match: /^# Create Branch/m, turns: [bashTurn(command), { ...textTurn(branch), delayMs: answerAfterMs }] }]);
+    const repository = await harness.createRepository(repositoryName);
     const handle = await harness.startWorkOrder({ repositoryUrl: repository.htmlUrl, selectedCommands: ['create-branch'] });
+    return { handle, result: (await handle.result()) as AgentWorkOrder };
+  }
 
-    const result = (await handle.result()) as AgentWorkOrder;
+  it('counts what the last tool committed, read while the model wrote its final answer', async () => {
+    const command = 'git checkout -q -b feat/evidence && echo one > one.txt && git add one.txt && git commit -q -m "feat: one"';
+    const { handle, result } = await createBranchStep('evidence', command, 'feat/evidence', 500);
 
     expect(result.status).toBe('completed');
     expect(result.git_branch_name).toBe('feat/evidence');
@@ -36,17 +36,9 @@ describe('the git evidence of a step at its turn\'s end', () => {
   });
 
   it('reads again at the turn\'s end when a tool sent to the background changed the sandbox after the tool returned', async () => {
-    harness.model.setRules([
-      {
-        match: /^# Create Branch/m,
-        // The background writer ends before the final answer comes: at the result nothing of the agent runs any more.
-        turns: [bashTurn('git checkout -q -b feat/late && ((sleep 0.4; echo late > late.txt) > /dev/null 2>&1 &)'), { ...textTurn('feat/late'), delayMs: 1500 }],
-      },
-    ]);
-    const repository = await harness.createRepository('evidence-late');
-    const handle = await harness.startWorkOrder({ repositoryUrl: repository.htmlUrl, selectedCommands: ['create-branch'] });
-
-    const result = (await handle.result()) as AgentWorkOrder;
+    // The background writer ends before the final answer comes: at the result nothing of the agent runs any more.
+    const command = 'git checkout -q -b feat/late && ((sleep 0.4; echo late > late.txt) > /dev/null 2>&1 &)';
+    const { handle, result } = await createBranchStep('evidence-late', command, 'feat/late', 1500);
 
     expect(result.status).toBe('completed');
     expect(await observed(handle.workflowId)).toEqual([{ step: 'create-branch', branch: 'feat/late', commit_count: 0, uncommitted_files: 1 }]);
