@@ -367,9 +367,14 @@ async function afterExit(deps: ActivityDeps, input: RunAgentInput, pidFile: stri
     workOrderEvent(deps, input.agentWorkOrderId, input.step, 'warn', 'agent_exited_uncleanly_after_turn', {
       exit_code: exit.exitCode,
       left_processes: exit.leftProcesses,
-      stderr_tail: exit.stderrTail.trim().split('\n').slice(-3).join(' '),
+      stderr_tail: lastLines(exit.stderrTail),
     });
   }
+}
+
+/** The last three lines of a stderr tail, on one line (an error message, a log field). */
+function lastLines(stderrTail: string): string {
+  return stderrTail.trim().split('\n').slice(-3).join(' ');
 }
 
 async function buildPrompt(deps: ActivityDeps, input: RunAgentInput): Promise<string> {
@@ -413,7 +418,7 @@ function toStepResult(
   }
   const reason =
     (outcome.result?.isError ? outcome.result.resultText : null) ||
-    outcome.stderrTail.trim().split('\n').slice(-3).join(' ') ||
+    lastLines(outcome.stderrTail) ||
     `the agent CLI exited with code ${outcome.exitCode ?? 'none'} without a result`;
   return { ...base, success: false, output: outcome.result?.resultText ?? null, errorMessage: reason };
 }

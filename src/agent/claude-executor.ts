@@ -137,15 +137,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       watchdog?.stop();
       request.signal?.removeEventListener('abort', onAbort);
       turnEnd.settle({
-        exitCode: null,
-        sessionId: seen.sessionId ?? seen.result?.sessionId ?? null,
-        result: seen.result,
-        stderrTail,
-        timedOut: false,
-        idle: false,
-        aborted: false,
-        deliveredPromptIds: input.deliveredPromptIds(),
-        usage: meter.usage(),
+        ...outcomeSoFar(null),
         leftProcesses: false,
         exit: ended.then(
           (outcome) => ({ exitCode: outcome.exitCode, leftProcesses: outcome.leftProcesses === true, stderrTail: outcome.stderrTail }),
@@ -153,6 +145,18 @@ export class ClaudeCodeExecutor implements AgentExecutor {
         ),
       });
     };
+
+    const outcomeSoFar = (exitCode: number | null): AgentRunOutcome => ({
+      exitCode,
+      sessionId: seen.sessionId ?? seen.result?.sessionId ?? null,
+      result: seen.result,
+      stderrTail,
+      timedOut: stopReason === 'timedOut',
+      idle: stopReason === 'idle',
+      aborted: stopReason === 'aborted',
+      deliveredPromptIds: input.deliveredPromptIds(),
+      usage: meter.usage(),
+    });
 
     const onAbort = () => stop('aborted');
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -186,18 +190,7 @@ export class ClaudeCodeExecutor implements AgentExecutor {
       splitter.flush().forEach(handleLine);
       await Promise.all(kills);
       if ('callbackError' in seen) throw seen.callbackError;
-      return {
-        exitCode: finished.exitCode,
-        sessionId: seen.sessionId ?? seen.result?.sessionId ?? null,
-        result: seen.result,
-        stderrTail,
-        timedOut: stopReason === 'timedOut',
-        idle: stopReason === 'idle',
-        aborted: stopReason === 'aborted',
-        deliveredPromptIds: input.deliveredPromptIds(),
-        usage: meter.usage(),
-        leftProcesses,
-      };
+      return { ...outcomeSoFar(finished.exitCode), leftProcesses };
     })();
     return Promise.race([ended, turnEnd.outcome]);
   }

@@ -205,7 +205,7 @@ export class SandboxManager {
         await this.undoPlacedAhead(ahead, mirrorPath, sandboxPath);
         throw error;
       });
-      const { mirrorAction, baseBranch, refs } = synced;
+      const { mirrorAction, baseBranch } = synced;
       const baseRef = `origin/${baseBranch}`;
       if (await this.finishPlacedAhead(ahead, request, mirrorPath, sandboxPath, synced)) {
         this.log(request, 'sandbox_worktree_created', { sandbox_path: sandboxPath, base_branch: baseBranch, from_spare: true, placed_ahead: true });
@@ -218,7 +218,7 @@ export class SandboxManager {
       if (existsSync(sandboxPath)) await rm(sandboxPath, { recursive: true, force: true });
       const [, wanted] = await Promise.all([
         this.dropRegistrationOf(mirrorPath, sandboxPath),
-        refs === null ? mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch) : mirrorStateFrom(refs, request.cloneUrl, baseBranch),
+        mirrorStateAfter(synced, mirrorPath, request.cloneUrl),
       ]);
       const fromSpare = await this.claimSpare(this.worktreeSpares, request, mirrorPath, wanted, sandboxPath);
       if (!fromSpare) await git(['worktree', 'add', '--detach', sandboxPath, wanted.commit], { cwd: mirrorPath });
@@ -265,8 +265,7 @@ export class SandboxManager {
     const placed = await ahead?.placed;
     if (!placed) return false;
     try {
-      // Refs null: the sync fetched, or another setup's sync just did (the mirror as that left it).
-      const now = synced.refs === null ? await mirrorStateOf(mirrorPath, request.cloneUrl, synced.baseBranch) : mirrorStateFrom(synced.refs, request.cloneUrl, synced.baseBranch);
+      const now = await mirrorStateAfter(synced, mirrorPath, request.cloneUrl);
       if (now.commit === placed.commit) return true;
       await this.handToAgent(sandboxPath, mirrorPath);
       await git(['checkout', '--quiet', '--force', '--detach', now.commit], { cwd: sandboxPath, as: this.agentGit });
@@ -295,8 +294,7 @@ export class SandboxManager {
       return await pool.claim(mirrorPath, wanted, sandboxPath);
     } catch (error) {
       this.log(request, 'sandbox_spare_claim_failed', { mirror_path: mirrorPath, error: String(error) });
-      await rm(sandboxPath, { recursive: true, force: true });
-      await git(['worktree', 'prune'], { cwd: mirrorPath });
+      await this.removePlaced(mirrorPath, sandboxPath);
       return false;
     }
   }
@@ -414,7 +412,7 @@ export class SandboxManager {
     const mirrorPath = this.mirrorPathFor(request);
     const { baseBranch, fromSpare } = await this.mirrorLock.run(mirrorPath, async () => {
       const synced = await this.syncMirror(request, mirrorPath, remote, askedAt, 'all');
-      const wanted = synced.refs === null ? await mirrorStateOf(mirrorPath, request.cloneUrl, synced.baseBranch) : mirrorStateFrom(synced.refs, request.cloneUrl, synced.baseBranch);
+      const wanted = await mirrorStateAfter(synced, mirrorPath, request.cloneUrl);
       const claimed = await this.claimSpare(this.cloneSpares, request, mirrorPath, wanted, sandboxPath);
       if (!claimed) await cloneFromMirror(mirrorPath, sandboxPath, wanted);
       return { baseBranch: synced.baseBranch, fromSpare: claimed };
@@ -509,6 +507,11 @@ function touch(file: string): void {
   } catch {
     // Nothing to mark: the next fetch writes it.
   }
+}
+
+/** What a sandbox made from the mirror after `synced` starts from: refs null means a sync fetched (read them now). */
+async function mirrorStateAfter(synced: MirrorSync, mirrorPath: string, cloneUrl: string): Promise<SpareState> {
+  return synced.refs === null ? mirrorStateOf(mirrorPath, cloneUrl, synced.baseBranch) : mirrorStateFrom(synced.refs, cloneUrl, synced.baseBranch);
 }
 
 /** In place when it can be; makeFolder says what is wrong when it cannot. */
