@@ -33,6 +33,13 @@ export interface SandboxManagerOptions {
   spareSandboxes?: number;
 }
 
+/**
+ * A refill's `git worktree add` and hand-over to the agent took the CPU that the work order's first agent needed next
+ * (the workflow task's completion, its dispatch, the spawn): on two cores they cost the first agent 10-15 ms. After
+ * this delay the agent is running, and the refill shares the machine with the model's wait.
+ */
+const spareRefillDelayMs = 300;
+
 const remoteTrackingRefspec = '+refs/heads/*:refs/remotes/origin/*';
 
 /** How a setup reaches the remote: the access for this process's own request, its git form for git's. */
@@ -75,6 +82,8 @@ export class SandboxManager {
    */
   private readonly sharedMirrors = new Set<string>();
   private readonly background = new Set<Promise<void>>();
+  /** Refills waiting for their delay: `settled` releases them at once. */
+  private readonly delayedRefills = new Set<() => void>();
 
   constructor(private readonly options: SandboxManagerOptions) {
     const pool = { spareDir: path.join(options.workOrderDir, '.spare-sandboxes'), repositoryDir: options.repositoryDir, size: options.spareSandboxes ?? 0 };
@@ -112,6 +121,7 @@ export class SandboxManager {
 
   /** Resolves once the spares being prepared in the background are (tests, the bench, a worker shutting down). */
   async settled(): Promise<void> {
+    for (const release of [...this.delayedRefills]) release();
     while (this.background.size > 0) await Promise.all(this.background);
   }
 
@@ -302,11 +312,16 @@ export class SandboxManager {
   /** After the work order has its sandbox, off its path: the next one of this type on this mirror then finds a spare. */
   private refillLater(pool: SparePool, request: SandboxRequest, mirrorPath: string, baseBranch: string): void {
     if (!pool.enabled) return;
-    const refill = this.mirrorLock
-      .run(mirrorPath, async () => {
-        // Retention may have removed the mirror in between.
-        if (!existsSync(path.join(mirrorPath, 'HEAD'))) return;
-        await pool.refill(mirrorPath, await mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch));
+    const delay = releasableDelay(spareRefillDelayMs);
+    this.delayedRefills.add(delay.release);
+    const refill = delay.done
+      .then(() => {
+        this.delayedRefills.delete(delay.release);
+        return this.mirrorLock.run(mirrorPath, async () => {
+          // Retention may have removed the mirror in between.
+          if (!existsSync(path.join(mirrorPath, 'HEAD'))) return;
+          await pool.refill(mirrorPath, await mirrorStateOf(mirrorPath, request.cloneUrl, baseBranch));
+        });
       })
       .catch((error: unknown) => this.log(request, 'sandbox_spare_refill_failed', { mirror_path: mirrorPath, error: String(error) }))
       .finally(() => this.background.delete(refill));
@@ -521,4 +536,18 @@ async function makeFolderInPlace(folder: string): Promise<void> {
   } catch {
     await makeFolder(folder);
   }
+}
+
+/** A wait that `release` ends early. */
+function releasableDelay(ms: number): { done: Promise<void>; release: () => void } {
+  let release = () => {};
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    release = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return { done, release };
 }

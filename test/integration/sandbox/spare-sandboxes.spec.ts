@@ -4,6 +4,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { prepareAgentIdentity } from '../../../src/agent/agent-identity.js';
 import { createLogger } from '../../../src/logger.js';
@@ -69,7 +70,7 @@ describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('hands the next work order the spare: detached at the tip, clean, registered at its own path; then makes a new spare', async () => {
+  it('hands the next work order the spare: detached at the tip, clean, registered at its own path; then, a moment later, makes a new spare', async () => {
     const first = await createSettled();
     const [spare] = await spares();
     expect(spare).toBeDefined();
@@ -78,6 +79,9 @@ describe('SandboxManager spare sandboxes (real git, the test forge)', () => {
     const spareAdmin = await adminNameOf(spare!);
 
     const second = await sandboxes.create(request(), {});
+    // The refill waits a moment, leaving the CPU to the work order's first agent; `settled` starts it at once.
+    await sleep(100);
+    expect(await spares()).toEqual([]);
     expect(spareAdmin).toMatch(/^worktree-/);
     expect(await adminNameOf(second.sandboxPath)).toBe(spareAdmin);
     expect(second).toMatchObject({ baseBranch: 'trunk', baseRef: 'origin/trunk', reused: false, mirrorAction: 'fetched' });
