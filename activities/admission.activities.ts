@@ -1,6 +1,6 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { AdmissionJoinAnswer, AdmissionJoinInput, EarlyAdmissions } from '../temporal/worker/early-admissions.js';
+import type { AdmissionJoinAnswer, AdmissionJoinInput, EarlyPrepares } from '../temporal/worker/early-prepares.js';
 import {
   type AdmissionQueue,
   type AdmissionRequest,
@@ -16,8 +16,8 @@ export interface AdmissionDeps {
   /** Read per request, so a changed limit applies to the next work order. */
   maxConcurrent: () => Promise<number>;
   isWorkOrderOpen: (agentWorkOrderId: string) => Promise<boolean>;
-  /** Joins the API of this process began (see EarlyAdmissions); the worker's own join is given to it here. */
-  early?: EarlyAdmissions;
+  /** Joins the API of this process began (see EarlyPrepares); the worker's own join is given to it here. */
+  early?: EarlyPrepares;
 }
 
 export function createAdmissionActivities(deps: AdmissionDeps) {
@@ -56,7 +56,7 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
     await joinBySignal(request);
     return { controllerId, granted: false };
   };
-  deps.early?.attach(joinAtController);
+  deps.early?.attachJoin(joinAtController);
 
   return {
     /** Work orders from before lean orchestration: join, then wait for the grant signal. */
@@ -72,7 +72,7 @@ export function createAdmissionActivities(deps: AdmissionDeps) {
      */
     async joinAdmission(input: AdmissionJoinInput): Promise<AdmissionJoinAnswer> {
       // Begun by the API of this process when it started the work order; one that failed is joined again here.
-      const early = await deps.early?.take(input.agentWorkOrderId)?.catch(() => null);
+      const early = await deps.early?.takeJoin(input.agentWorkOrderId)?.catch(() => null);
       return early ?? joinAtController(input);
     },
 

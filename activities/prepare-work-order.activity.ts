@@ -1,3 +1,4 @@
+import type { EarlyPrepares } from '../temporal/worker/early-prepares.js';
 import type { LoadIssueInput, PrepareWorkOrderInput, PrepareWorkOrderResult, SetupSandboxInput, SetupSandboxResult } from './activity-types.js';
 
 export interface PrepareWorkOrderParts {
@@ -6,24 +7,40 @@ export interface PrepareWorkOrderParts {
   loadIssue(input: LoadIssueInput): Promise<string>;
 }
 
-export function createPrepareWorkOrderActivity(parts: PrepareWorkOrderParts) {
+/**
+ * Everything a work order needs before its first agent, at the same time instead of one after another: its place at
+ * the admission controller, its sandbox and its issue's text. The sandbox may so exist while the work order still
+ * waits for a slot (no agent runs before the grant). A retried attempt joins again (the controller keeps one place per
+ * work order) and sets up again (setup reuses what an earlier attempt made).
+ */
+async function prepareNow(parts: PrepareWorkOrderParts, input: PrepareWorkOrderInput): Promise<PrepareWorkOrderResult> {
+  const { agentWorkOrderId, repositoryUrl, sandboxType, submittedAt, issueNumber } = input;
+  const [sandbox, admission, issueText] = await Promise.allSettled([
+    parts.setupSandbox({ agentWorkOrderId, repositoryUrl, sandboxType }),
+    parts.joinAdmission({ agentWorkOrderId, submittedAt }),
+    issueNumber ? parts.loadIssue({ agentWorkOrderId, repositoryUrl, issueNumber }) : Promise.resolve(null),
+  ]);
+  // Each settled before anything is thrown, so no part runs on unobserved; the sandbox's failure goes first, as its
+  // type tells whether retrying can help (a missing repository cannot).
+  return { sandbox: settledValue(sandbox), admission: settledValue(admission), issueText: settledValue(issueText) };
+}
+
+/** Prepares the API of this process began (see EarlyPrepares), and how taking one is told in the work order's log. */
+export interface EarlyPrepareTaking {
+  prepares: EarlyPrepares;
+  taken(agentWorkOrderId: string): void;
+}
+
+/** `early`: this worker's own prepare is given to it, and the prepare takes what the API began. */
+export function createPrepareWorkOrderActivity(parts: PrepareWorkOrderParts, early?: EarlyPrepareTaking) {
+  early?.prepares.attachPrepare((input) => prepareNow(parts, input));
   return {
-    /**
-     * Everything a work order needs before its first agent, at the same time instead of one after another: its place
-     * at the admission controller, its sandbox and its issue's text. The sandbox may so exist while the work order
-     * still waits for a slot (no agent runs before the grant). A retried attempt joins again (the controller keeps one
-     * place per work order) and sets up again (setup reuses what an earlier attempt made).
-     */
     async prepareWorkOrder(input: PrepareWorkOrderInput): Promise<PrepareWorkOrderResult> {
-      const { agentWorkOrderId, repositoryUrl, sandboxType, submittedAt, issueNumber } = input;
-      const [sandbox, admission, issueText] = await Promise.allSettled([
-        parts.setupSandbox({ agentWorkOrderId, repositoryUrl, sandboxType }),
-        parts.joinAdmission({ agentWorkOrderId, submittedAt }),
-        issueNumber ? parts.loadIssue({ agentWorkOrderId, repositoryUrl, issueNumber }) : Promise.resolve(null),
-      ]);
-      // Each settled before anything is thrown, so no part runs on unobserved; the sandbox's failure goes first, as its
-      // type tells whether retrying can help (a missing repository cannot).
-      return { sandbox: settledValue(sandbox), admission: settledValue(admission), issueText: settledValue(issueText) };
+      // One that failed is done again here, as a retry would.
+      const begun = await early?.prepares.takePrepare(input)?.catch(() => null);
+      if (!begun) return prepareNow(parts, input);
+      early?.taken(input.agentWorkOrderId);
+      return begun;
     },
   };
 }

@@ -8,7 +8,7 @@ import { connectClient } from '../temporal/client/connection.js';
 import { createNativeConnection } from '../temporal/worker/native-connection.js';
 import { ensureTemporalServer } from '../temporal/server/temporal-server.js';
 import { createWorkOrderWorkers } from '../temporal/worker/worker.js';
-import { EarlyAdmissions } from '../temporal/worker/early-admissions.js';
+import { EarlyPrepares } from '../temporal/worker/early-prepares.js';
 import { keepWorkersRunning } from '../temporal/worker/worker-restart-loop.js';
 import { installWorkerRuntime } from '../temporal/worker/worker-runtime.js';
 import { temporalUiUrl } from '../api/info/info.controller.js';
@@ -25,9 +25,9 @@ async function main(): Promise<void> {
   await prepareHome(config, rootLogger);
   const server = await ensureTemporalServer(config, rootLogger);
   const connection = await createNativeConnection(server.address);
-  // The API's admission joins reach this process's workers, whichever one is running (they are made again after a failure).
-  const earlyAdmissions = new EarlyAdmissions();
-  const createWorkers = () => createWorkOrderWorkers({ config, connection, logger: rootLogger, earlyAdmissions });
+  // The API's early prepares reach this process's workers, whichever one is running (they are made again after a failure).
+  const earlyPrepares = new EarlyPrepares();
+  const createWorkers = () => createWorkOrderWorkers({ config, connection, logger: rootLogger, earlyPrepares });
   const workers = keepWorkersRunning(await createWorkers(), createWorkers, rootLogger);
   const running = workers.running;
   const temporalClient = await connectClient({ ...config, TEMPORAL_ADDRESS: server.address });
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   try {
     // Starts go through the workers' own connection: eager workflow start hands the first task to them directly.
     const eagerStartClient = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    api = await startApiServer({ config, temporalClient: temporalClient.client, eagerStartClient, earlyAdmissions, logger: rootLogger });
+    api = await startApiServer({ config, temporalClient: temporalClient.client, eagerStartClient, earlyPrepares, logger: rootLogger });
   } catch (error) {
     await stop('start-failure');
     await running.catch(() => undefined);

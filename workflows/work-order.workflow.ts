@@ -16,6 +16,7 @@ import { earlyPushBefore } from './early-push.js';
 import { publishesPromptCount, usesSettledPublish } from './settled-publish.js';
 import { usesLeanOrchestration } from './lean-orchestration.js';
 import { prepareWorkOrder } from './local-prepare.js';
+import { prepareInputOf } from './prepare-input.js';
 import { hostActivities, hostPickupTimeoutSeconds, sharedActivities } from './work-order-activities.js';
 import { cleanUpWorkOrder, publishCancelledSteps } from './work-order-cleanup.js';
 import { endingFailure, failureMessage } from './work-order-failure.js';
@@ -42,13 +43,7 @@ export async function agentWorkOrderWorkflow(input: WorkOrderInput): Promise<End
     let issueText: string | null;
     if (prepared) {
       admission.joinsAt(admissionControllerId(workflowInfo().taskQueue));
-      const ready = await prepareWorkOrder({
-        agentWorkOrderId: input.agentWorkOrderId,
-        repositoryUrl: input.repositoryUrl,
-        sandboxType: input.sandboxType,
-        submittedAt: input.createdAt,
-        issueNumber: input.githubIssueNumber ?? null,
-      });
+      const ready = await prepareWorkOrder(prepareInputOf(input));
       sandbox = ready.sandbox;
       issueText = ready.issueText;
       admission.joined(ready.admission);

@@ -2,7 +2,7 @@
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
 export const WORK_ORDER_STARTER = Symbol('WORK_ORDER_STARTER');
-export const EARLY_ADMISSIONS = Symbol('EARLY_ADMISSIONS');
+export const EARLY_PREPARES = Symbol('EARLY_PREPARES');
 export const WORK_ORDER_LOG_STORE = Symbol('WORK_ORDER_LOG_STORE');
 export const API_LOGGER = Symbol('API_LOGGER');
 export const SERVICE_VERSION = Symbol('SERVICE_VERSION');

@@ -4,8 +4,8 @@ import type { AppConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { openWorkOrderLogStore } from '../../src/logs/open-log-store.js';
 import type { WorkOrderLogStore } from '../../src/logs/work-order-log-store.js';
-import { API_LOGGER, APP_CONFIG, EARLY_ADMISSIONS, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_LOG_STORE, WORK_ORDER_STARTER } from './api-tokens.js';
-import type { EarlyAdmissions } from '../../temporal/worker/early-admissions.js';
+import { API_LOGGER, APP_CONFIG, EARLY_PREPARES, SERVICE_VERSION, TEMPORAL_CLIENT, WORK_ORDER_LOG_STORE, WORK_ORDER_STARTER } from './api-tokens.js';
+import type { EarlyPrepares } from '../../temporal/worker/early-prepares.js';
 import { TemporalAvailability } from './temporal-availability.js';
 import { TemporalAvailableInterceptor } from './temporal-available.interceptor.js';
 import { TemporalAvailableGuard } from './temporal-available.guard.js';
@@ -20,8 +20,8 @@ export interface ApiDependencies {
    * workflow start, so the server hands the first workflow task to that worker in its answer instead of through a poll.
    */
   eagerStartClient?: Client;
-  /** The same process's workers: a started work order joins the admission line from here at once (see EarlyAdmissions). */
-  earlyAdmissions?: EarlyAdmissions;
+  /** The same process's workers: a started work order's prepare (or its admission join) begins from here at once (see EarlyPrepares). */
+  earlyPrepares?: EarlyPrepares;
   logger: Logger;
   version: string;
 }
@@ -37,7 +37,7 @@ export class CoreModule implements OnApplicationShutdown {
       { provide: APP_CONFIG, useValue: dependencies.config },
       { provide: TEMPORAL_CLIENT, useValue: dependencies.temporalClient },
       { provide: WORK_ORDER_STARTER, useValue: dependencies.eagerStartClient ?? null },
-      { provide: EARLY_ADMISSIONS, useValue: dependencies.earlyAdmissions ?? null },
+      { provide: EARLY_PREPARES, useValue: dependencies.earlyPrepares ?? null },
       { provide: API_LOGGER, useValue: dependencies.logger },
       { provide: SERVICE_VERSION, useValue: dependencies.version },
       {

@@ -17,8 +17,9 @@ import { startWorkOrder } from '../../temporal/client/work-order-starter.js';
 import { type AdmissionQueue, admissionControllerId, admissionQueueQuery } from '../../workflows/admission-messages.js';
 import { workOrderWorkflowName } from '../../workflows/messages.js';
 import { WorkOrderNotFoundError } from '../core/api-errors.js';
-import { APP_CONFIG, EARLY_ADMISSIONS, TEMPORAL_CLIENT, WORK_ORDER_STARTER } from '../core/api-tokens.js';
-import type { EarlyAdmissions } from '../../temporal/worker/early-admissions.js';
+import { APP_CONFIG, EARLY_PREPARES, TEMPORAL_CLIENT, WORK_ORDER_STARTER } from '../core/api-tokens.js';
+import type { EarlyPrepares } from '../../temporal/worker/early-prepares.js';
+import { prepareInputOf } from '../../workflows/prepare-input.js';
 import { isDeadline, isTemporalUnavailable, temporalUnavailable } from './temporal-errors.js';
 import { type HistoryPage, HistoryWatches, type RunRef } from './history-watches.js';
 import { isOpenExecution } from '../../temporal/client/work-order-status.js';
@@ -74,7 +75,7 @@ export class WorkOrderGateway implements OnModuleDestroy {
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORK_ORDER_STARTER) private readonly eagerStartClient: Client | null,
-    @Inject(EARLY_ADMISSIONS) private readonly earlyAdmissions: EarlyAdmissions | null,
+    @Inject(EARLY_PREPARES) private readonly earlyPrepares: EarlyPrepares | null,
   ) {}
 
   onModuleDestroy(): void {
@@ -84,9 +85,11 @@ export class WorkOrderGateway implements OnModuleDestroy {
   async start(input: WorkOrderInput): Promise<void> {
     const eager = this.eagerStartClient;
     this.watches.forget(input.agentWorkOrderId);
-    await this.call(() => (eager ? startWorkOrder(eager, this.config.AWO_TASK_QUEUE, input, { eager: true }) : startWorkOrder(this.client, this.config.AWO_TASK_QUEUE, input)));
-    // Only once the workflow exists: a line must not hold a place for a work order that never started.
-    this.earlyAdmissions?.begin({ agentWorkOrderId: input.agentWorkOrderId, submittedAt: input.createdAt });
+    const handle = await this.call(() =>
+      eager ? startWorkOrder(eager, this.config.AWO_TASK_QUEUE, input, { eager: true }) : startWorkOrder(this.client, this.config.AWO_TASK_QUEUE, input),
+    );
+    // Only once the workflow exists: a line must not hold a place, nor a host a sandbox, for a work order that never started.
+    this.earlyPrepares?.begin(prepareInputOf(input), { eagerly: handle.eagerlyStarted });
   }
 
   /** The execution of one of OUR work orders (right workflow type, our task queue), or WorkOrderNotFoundError. */

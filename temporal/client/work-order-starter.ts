@@ -1,4 +1,4 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandleWithStartDetails } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { AgentWorkOrder, WorkOrderInput } from '../../src/models/work-order.js';
 import { initialWorkOrderState } from '../../src/models/work-order-initial-state.js';
@@ -11,7 +11,7 @@ import { awoPhaseKey, awoRepositoryKey, awoStatusKey, awoStepKey } from '../../w
  * client shares its NativeConnection with a worker of `taskQueue`, which gets the first workflow task in the start
  * call's answer when it has a free slot (the server dispatches it as usual otherwise).
  */
-export async function startWorkOrder(client: Client, taskQueue: string, input: WorkOrderInput, options: { eager?: boolean } = {}): Promise<WorkflowHandle> {
+export async function startWorkOrder(client: Client, taskQueue: string, input: WorkOrderInput, options: { eager?: boolean } = {}): Promise<WorkflowHandleWithStartDetails> {
   return client.workflow.start<(input: WorkOrderInput) => Promise<AgentWorkOrder>>(workOrderWorkflowName, {
     taskQueue,
     ...(options.eager ? { requestEagerStart: true } : {}),

@@ -1,9 +1,11 @@
 import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import type { EarlyAdmissions } from './early-admissions.js';
+import type { EarlyPrepares } from './early-prepares.js';
 import { createAdmissionActivities } from '../../activities/admission.activities.js';
 import { createActivities } from '../../activities/create-activities.js';
-import { createPrepareWorkOrderActivity } from '../../activities/prepare-work-order.activity.js';
+import type { ActivityDeps } from '../../activities/activity-deps.js';
+import { createPrepareWorkOrderActivity, type EarlyPrepareTaking } from '../../activities/prepare-work-order.activity.js';
+import { workOrderEvent } from '../../activities/work-order-event.js';
 import { createRetentionActivities } from '../../activities/retention.activities.js';
 import { prepareAgentIdentity, workerIdentity } from '../../src/agent/agent-identity.js';
 import type { AppConfig } from '../../src/config.js';
@@ -45,8 +47,8 @@ export async function createWorkOrderWorkers(options: {
   logger: Logger;
   /** Where the agent's environment comes from; the process's own by default. */
   env?: NodeJS.ProcessEnv;
-  /** Admission joins the API of this process begins (`npm start`). */
-  earlyAdmissions?: EarlyAdmissions;
+  /** Prepares (or admission joins) the API of this process begins (`npm start`). */
+  earlyPrepares?: EarlyPrepares;
 }): Promise<WorkOrderWorkers> {
   const { config, connection, logger } = options;
   const sharedTaskQueue = config.AWO_TASK_QUEUE;
@@ -65,12 +67,12 @@ export async function createWorkOrderWorkers(options: {
     sharedTaskQueue,
     maxConcurrent: () => settings.maxConcurrent(),
     isWorkOrderOpen: workOrderOpenProbe(client),
-    ...(options.earlyAdmissions ? { early: options.earlyAdmissions } : {}),
+    ...(options.earlyPrepares ? { early: options.earlyPrepares } : {}),
   });
   const activities = {
     ...workOrderActivities,
     ...admissionActivities,
-    ...createPrepareWorkOrderActivity({ ...workOrderActivities, ...admissionActivities }),
+    ...createPrepareWorkOrderActivity({ ...workOrderActivities, ...admissionActivities }, earlyPrepareTaking(deps, options.earlyPrepares)),
   };
   const workflowBundle = await workOrderWorkflowBundle();
   const common = {
@@ -117,4 +119,10 @@ export async function createWorkOrderWorkers(options: {
     },
     shutdown,
   };
+}
+
+/** The early prepares of `npm start`, and the note in the work order's log that its prepare was begun by the API. */
+function earlyPrepareTaking(deps: ActivityDeps, prepares: EarlyPrepares | undefined): EarlyPrepareTaking | undefined {
+  if (!prepares) return undefined;
+  return { prepares, taken: (agentWorkOrderId) => workOrderEvent(deps, agentWorkOrderId, null, 'debug', 'work_order_prepare_begun_by_api') };
 }

@@ -260,6 +260,10 @@ describe('agent work orders API, end to end', () => {
     expect(all.body).toMatchObject({ agent_work_order_id: completedId, limit: 1000, offset: 0 });
     expect(all.body.total).toBe(all.body.log_entries.length);
     expect(all.body.total).toBeGreaterThan(10);
+    // `npm start` began the prepare when it started the work order, and the first workflow task took it: one setup.
+    const eventsOf = (name: string) => all.body.log_entries.filter((entry) => entry.event === name);
+    expect(eventsOf('work_order_prepare_begun_by_api')).toHaveLength(1);
+    expect(eventsOf('sandbox_sandbox_ready')).toHaveLength(1);
 
     const first = await api.get<WorkOrderLogsBody>(`${prefix}/${completedId}/logs?limit=4&offset=0`);
     const second = await api.get<WorkOrderLogsBody>(`${prefix}/${completedId}/logs?limit=4&offset=4`);

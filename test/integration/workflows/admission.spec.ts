@@ -3,7 +3,7 @@ import type { AgentWorkOrder } from '../../../src/models/work-order.js';
 import { readAdmissionQueue, queuePositionOf } from '../../../temporal/client/admission-queue-reader.js';
 import { type AdmissionQueue, admissionControllerId, admissionReleaseSignal } from '../../../workflows/admission-messages.js';
 import { createAdmissionActivities } from '../../../activities/admission.activities.js';
-import { EarlyAdmissions } from '../../../temporal/worker/early-admissions.js';
+import { EarlyPrepares } from '../../../temporal/worker/early-prepares.js';
 import { textTurn, writeTurn } from '../../fixtures/model-server.js';
 import { gate } from '../../utils/scripted-steps.js';
 import { finalState, waitFor, WorkOrderHarness } from '../../utils/work-order-harness.js';
@@ -66,7 +66,7 @@ describe('admission control across the deployment', () => {
   });
 
   it('a join begun when the work order started is the one its prepare gets: one place in line, no second join', async () => {
-    const early = new EarlyAdmissions();
+    const early = new EarlyPrepares();
     const activities = createAdmissionActivities({
       client: harness.client,
       sharedTaskQueue: harness.taskQueue,
@@ -77,7 +77,10 @@ describe('admission control across the deployment', () => {
     const controller = harness.client.workflow.getHandle(admissionControllerId(harness.taskQueue));
     const joinsBefore = await joinUpdatesOf(controller);
 
-    early.begin({ agentWorkOrderId: 'wo-ea000001', submittedAt: new Date().toISOString() });
+    early.begin(
+      { agentWorkOrderId: 'wo-ea000001', submittedAt: new Date().toISOString(), repositoryUrl: 'https://github.com/acme/app', sandboxType: 'git_worktree', issueNumber: null },
+      { eagerly: false },
+    );
     await waitFor(async () => (await joinUpdatesOf(controller)) - joinsBefore === 1, 'the join begun at the start to reach the controller');
     const answer = await activities.joinAdmission({ agentWorkOrderId: 'wo-ea000001', submittedAt: new Date().toISOString() });
 
@@ -85,7 +88,7 @@ describe('admission control across the deployment', () => {
     expect((await joinUpdatesOf(controller)) - joinsBefore).toBe(1);
     expect((await controller.query<AdmissionQueue>('admissionQueue')).admitted.filter((id) => id === 'wo-ea000001')).toHaveLength(1);
     // Taken once: a retried prepare joins itself, and the controller answers with the same place.
-    expect(early.take('wo-ea000001')).toBeNull();
+    expect(early.takeJoin('wo-ea000001')).toBeNull();
     await expect(activities.joinAdmission({ agentWorkOrderId: 'wo-ea000001', submittedAt: new Date().toISOString() })).resolves.toMatchObject({ granted: true });
     expect((await joinUpdatesOf(controller)) - joinsBefore).toBe(2);
     await controller.signal(admissionReleaseSignal, { agentWorkOrderId: 'wo-ea000001' });
