@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { EarlyPrepares } from '../temporal/worker/early-prepares.js';
 import type { LoadIssueInput, PrepareWorkOrderInput, PrepareWorkOrderResult, SetupSandboxInput, SetupSandboxResult } from './activity-types.js';
 
@@ -36,11 +37,19 @@ export function createPrepareWorkOrderActivity(parts: PrepareWorkOrderParts, ear
   early?.prepares.attachPrepare((input) => prepareNow(parts, input));
   return {
     async prepareWorkOrder(input: PrepareWorkOrderInput): Promise<PrepareWorkOrderResult> {
-      // One that failed is done again here, as a retry would.
-      const begun = await early?.prepares.takePrepare(input)?.catch(() => null);
-      if (!begun) return prepareNow(parts, input);
-      early?.taken(input.agentWorkOrderId);
-      return begun;
+      const begun = early?.prepares.takePrepare(input);
+      if (begun) {
+        try {
+          const result = await begun;
+          early?.taken(input.agentWorkOrderId);
+          return result;
+        } catch (error) {
+          // What no retry can mend (a missing repository) is this prepare's failure too, without asking again; the
+          // rest is done again here, as a retry would.
+          if (error instanceof ApplicationFailure && error.nonRetryable) throw error;
+        }
+      }
+      return prepareNow(parts, input);
     },
   };
 }
