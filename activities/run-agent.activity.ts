@@ -8,7 +8,7 @@ import { CommandNotFoundError, loadCommand, renderCommand } from '../src/command
 import { buildStepArguments } from '../src/commands/step-arguments.js';
 import type { ActivityDeps } from './activity-deps.js';
 import type { CreatePullRequestInput, CreatePullRequestResult, EarlyPullRequest, PushForPullRequest, RunAgentInput, RunAgentResult } from './activity-types.js';
-import { createPullRequestActivity, pushWorkOrderBranch } from './create-pr.activity.js';
+import { createPullRequestActivity, type PushAccess, pushWorkOrderBranch } from './create-pr.activity.js';
 import { BranchPushes } from '../src/git/branch-pushes.js';
 import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
@@ -244,6 +244,8 @@ class EvidenceAfterTurn {
   /** The newest reading begun after a tool's result while no tool process ran, and how many tool events had come. */
   private afterTool: { toolEvents: number; reading: Promise<SandboxReading | null> } | null = null;
   private readingAfterTool = false;
+  /** What this step's early pushes need beyond the tip, read once when the agent starts. */
+  private pushAccess: Promise<PushAccess> | null = null;
   private toolResultWhileReading = false;
   private agent: RunningAgent | null = null;
 
@@ -256,6 +258,12 @@ class EvidenceAfterTurn {
   agentStarted(agent: RunningAgent): void {
     this.agent = agent;
     this.afterTool = null;
+    // Read while the model answers: the push a commit starts then goes out 4-12 ms sooner.
+    const target = this.input.pushForPullRequest;
+    if (target && !this.pushAccess) {
+      this.pushAccess = this.readPushAccess(target);
+      this.pushAccess.catch(() => undefined);
+    }
   }
 
   noteEvent(event: AgentEvent): void {
@@ -313,15 +321,18 @@ class EvidenceAfterTurn {
       branchName,
       tip,
       remoteHas,
-      access: async () => {
-        const [token, objectStore] = await Promise.all([deps.githubToken(), deps.sandboxes.objectStoreOf(input.sandboxPath)]);
-        if (!token) throw new Error('GITHUB_TOKEN is not set');
-        return { cloneUrl: parseRepositoryUrl(target.repositoryUrl, deps.githubServerUrl).cloneUrl, token, objectStore };
-      },
+      access: () => this.pushAccess ?? this.readPushAccess(target),
     }).catch((error: unknown) => {
       // Not the step's failure: createPR pushes again and fails with its own error if that push fails too.
       deps.logger.warn({ event: 'github_branch_push_failed', agent_work_order_id: input.agentWorkOrderId, branch: branchName, error: String(error) }, 'github_branch_push_failed');
     });
+  }
+
+  private async readPushAccess(target: PushForPullRequest): Promise<PushAccess> {
+    const { deps, input } = this;
+    const [token, objectStore] = await Promise.all([deps.githubToken(), deps.sandboxes.objectStoreOf(input.sandboxPath)]);
+    if (!token) throw new Error('GITHUB_TOKEN is not set');
+    return { cloneUrl: parseRepositoryUrl(target.repositoryUrl, deps.githubServerUrl).cloneUrl, token, objectStore };
   }
 
   async readingFor(outcome: AgentRunOutcome): Promise<SandboxReading | null> {
