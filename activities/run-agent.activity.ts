@@ -14,6 +14,7 @@ import { parseRepositoryUrl } from '../src/github/repository-url.js';
 import { startPromptInjection } from '../src/agent/prompt-injection.js';
 import { killStaleAgent, recordRunningAgent } from '../src/agent/stale-agent.js';
 import { ExitingAgents } from '../src/agent/exiting-agents.js';
+import { lastLines } from '../src/process/process-runner.js';
 import { observeGitProgressAfter, reportGitProgress } from './git-observation.activities.js';
 import { readGitEvidenceAndCommits, type SandboxReading } from '../src/git/git-evidence.js';
 import { TurnEndReadings } from '../src/git/turn-end-readings.js';
@@ -381,11 +382,6 @@ async function afterExit(deps: ActivityDeps, input: RunAgentInput, pidFile: stri
       stderr_tail: lastLines(exit.stderrTail),
     });
   }
-}
-
-/** The last three lines of a stderr tail, on one line (an error message, a log field). */
-function lastLines(stderrTail: string): string {
-  return stderrTail.trim().split('\n').slice(-3).join(' ');
 }
 
 async function buildPrompt(deps: ActivityDeps, input: RunAgentInput): Promise<string> {

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { runProcess } from '../process/process-runner.js';
+import { lastLines, runProcess } from '../process/process-runner.js';
 
 export class GitCommandError extends Error {
   constructor(
@@ -8,7 +8,7 @@ export class GitCommandError extends Error {
     readonly exitCode: number | undefined,
     readonly stderr: string,
   ) {
-    super(`git ${commandOf(args)} failed (exit ${exitCode ?? 'none'}): ${stderr.trim().split('\n').slice(-3).join(' ') || 'no output'}`);
+    super(`git ${commandOf(args)} failed (exit ${exitCode ?? 'none'}): ${lastLines(stderr) || 'no output'}`);
   }
 }
 

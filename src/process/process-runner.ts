@@ -306,11 +306,16 @@ export function startProcess(file: string, args: string[], options: StartOptions
   return spawner.start(file, args, options);
 }
 
+/** The last three lines of a process's stderr, on one line: enough to name a failure in a message or a log field. */
+export function lastLines(stderr: string): string {
+  return stderr.trim().split('\n').slice(-3).join(' ');
+}
+
 /** Like runProcess, but a command that fails (or cannot start) throws an error naming it with its stderr. */
 export async function runProcessChecked(file: string, args: string[], options: Partial<RunOptions> = {}): Promise<string> {
   const result = await runProcess(file, args, { ...options, cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env });
   if (result.exitCode !== 0) {
-    const reason = result.spawnError ?? (result.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${result.exitCode ?? result.signal ?? 'none'}`);
+    const reason = result.spawnError ?? (lastLines(result.stderr) || `exit ${result.exitCode ?? result.signal ?? 'none'}`);
     throw new Error(`${file} ${args[0] ?? ''} failed: ${reason}`);
   }
   return result.stdout;
