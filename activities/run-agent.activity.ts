@@ -245,7 +245,7 @@ class EvidenceAfterTurn {
   /** The newest reading begun after a tool's result while no tool process ran, and how many tool events had come. */
   private afterTool: { toolEvents: number; reading: Promise<SandboxReading | null> } | null = null;
   private readingAfterTool = false;
-  /** What this step's early pushes need beyond the tip, read once when the agent starts. */
+  /** What this step's early pushes need beyond the tip, read when the agent starts (again only after a failed read). */
   private pushAccess: Promise<PushAccess> | null = null;
   private toolResultWhileReading = false;
   private agent: RunningAgent | null = null;
@@ -262,8 +262,12 @@ class EvidenceAfterTurn {
     // Read while the model answers: the push a commit starts then goes out 4-12 ms sooner.
     const target = this.input.pushForPullRequest;
     if (target && !this.pushAccess) {
-      this.pushAccess = this.readPushAccess(target);
-      this.pushAccess.catch(() => undefined);
+      const access = this.readPushAccess(target);
+      this.pushAccess = access;
+      // A read that failed is not kept: the next push reads again, as each did before.
+      access.catch(() => {
+        if (this.pushAccess === access) this.pushAccess = null;
+      });
     }
   }
 
